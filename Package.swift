@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layers, bottom to top; every dependency points down this list:
+//   CGSL → SimulationKernel → DivisionOfLabour → Experiments → Reporting → coordbench
+//   CGSL → Statistics → Reporting
+let package = Package(
+    name: "coordbench",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "coordbench", targets: ["coordbench"]),
+        .library(name: "SimulationKernel", targets: ["SimulationKernel"]),
+        .library(name: "Experiments", targets: ["Experiments"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CGSL",
+            pkgConfig: "gsl",
+            providers: [.apt(["libgsl-dev"]), .brew(["gsl"])]
+        ),
+        .target(name: "SimulationKernel", dependencies: ["CGSL"]),
+        .target(name: "DivisionOfLabour", dependencies: ["SimulationKernel", "Statistics"]),
+        .target(name: "Statistics", dependencies: ["CGSL"]),
+        .target(
+            name: "Experiments",
+            dependencies: ["SimulationKernel", "DivisionOfLabour", .product(name: "Yams", package: "Yams")]
+        ),
+        .target(name: "Reporting", dependencies: ["Experiments", "Statistics"]),
+        .executableTarget(
+            name: "coordbench",
+            dependencies: [
+                "SimulationKernel", "DivisionOfLabour", "Experiments", "Statistics", "Reporting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "SimulationKernelTests", dependencies: ["SimulationKernel"]),
+        .testTarget(name: "DivisionOfLabourTests", dependencies: ["DivisionOfLabour", "SimulationKernel", "Statistics"]),
+        .testTarget(name: "StatisticsTests", dependencies: ["Statistics"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "DivisionOfLabour"]),
+    ]
+)

@@ -1,0 +1,40 @@
+import SimulationKernel
+
+/// The division-of-labour family: a team of agents with different skills, speeds, costs and
+/// reliabilities works through arriving tasks; strategies decide who does what.
+public enum DivisionOfLabour {
+    public static let name = "division-of-labour"
+    public static let summary = "a team with different skills, speeds, costs and reliabilities works through arriving tasks"
+
+    /// The outcome of one run.
+    public struct Outcome: Sendable {
+        public var stopReason: StopReason
+        /// In `TeamMetrics.descriptors` order.
+        public var metrics: [Double]
+        public var events: Int
+        public var endTime: Double
+    }
+
+    /// Runs `scenario` under `strategy`. `workload` draws the jobs (strategy-independent);
+    /// `strategyStreams` feeds the strategy's own randomness.
+    public static func run(
+        _ scenario: DivisionOfLabourScenario, strategy: Strategy,
+        workload workloadStreams: RandomStreams, strategy strategyStreams: RandomStreams
+    ) -> Outcome {
+        let workload = Workload(scenario: scenario, streams: workloadStreams)
+        return run(scenario, strategy: strategy, workload: workload, strategyStream: strategyStreams.stream("strategy"))
+    }
+
+    /// Runs a pre-drawn workload (lets tests and callers reuse one workload across strategies).
+    public static func run(
+        _ scenario: DivisionOfLabourScenario, strategy: Strategy, workload: Workload, strategyStream: RandomStream
+    ) -> Outcome {
+        var model = TeamModel(scenario: scenario, strategy: strategy, workload: workload, strategyStream: strategyStream)
+        var sim = Simulation<TeamEvent>(reservingCapacity: scenario.agents.count * 4 + 16)
+        if workload.jobCount > 0 { sim.schedule(.arrival(0), at: workload.arrival[0]) }
+        let reason = sim.run(&model, until: scenario.horizon, eventBudget: scenario.eventBudget)
+        return Outcome(
+            stopReason: reason, metrics: model.metrics(stoppedAt: sim.now, reason: reason),
+            events: sim.eventsProcessed, endTime: sim.now)
+    }
+}

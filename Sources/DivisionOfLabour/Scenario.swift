@@ -1,0 +1,138 @@
+import Foundation
+import SimulationKernel
+
+/// What an agent does in a division-of-labour team.
+public enum Role: String, Sendable, CaseIterable {
+    /// Performs task steps.
+    case worker
+    /// Checks finished attempts when failures are detected by review; never performs steps.
+    case reviewer
+}
+
+/// One agent of the team (a group of `count: 3` in a scenario file becomes three of these).
+public struct AgentProfile: Sendable, Equatable {
+    /// Unique within the team, e.g. `senior-2`.
+    public var name: String
+    public var role: Role
+    /// Work units per time unit at skill level 1.
+    public var speed: Double
+    /// Cost per time unit of busy time (money, tokens… the scenario's own unit).
+    public var costRate: Double
+    /// Probability that an attempt at a step within the agent's skill is correct.
+    public var reliability: Double
+    /// Skill level per task type, 0…1, indexed like `DivisionOfLabourScenario.taskTypes`;
+    /// 0 means the agent cannot perform that type.
+    public var skills: [Double]
+
+    public init(name: String, role: Role, speed: Double, costRate: Double, reliability: Double, skills: [Double]) {
+        self.name = name
+        self.role = role
+        self.speed = speed
+        self.costRate = costRate
+        self.reliability = reliability
+        self.skills = skills
+    }
+}
+
+/// One step of a workflow: a task type and the steps (by index) that must succeed first.
+public struct WorkflowStep: Sendable, Equatable {
+    public var type: Int
+    public var predecessors: [Int]
+
+    public init(type: Int, predecessors: [Int] = []) {
+        self.type = type
+        self.predecessors = predecessors
+    }
+}
+
+/// A kind of job: a small DAG of steps (one step, a pipeline, a fork-join…), drawn with
+/// probability proportional to `weight`.
+public struct Workflow: Sendable, Equatable {
+    public var name: String
+    public var weight: Double
+    /// Topologically ordered: every predecessor index is smaller than the step's own.
+    public var steps: [WorkflowStep]
+
+    public init(name: String, weight: Double, steps: [WorkflowStep]) {
+        self.name = name
+        self.weight = weight
+        self.steps = steps
+    }
+}
+
+/// How jobs arrive.
+public enum ArrivalProcess: Sendable, Equatable {
+    /// Poisson arrivals at `rate` per time unit, until `count` jobs have arrived or time
+    /// passes `until`, whichever comes first (at least one of them is set).
+    case poisson(rate: Double, count: Int?, until: Double?)
+    /// `count` jobs, all present at time 0.
+    case batch(count: Int)
+}
+
+/// How a failed attempt is noticed.
+public enum FailureDetection: Sendable, Equatable {
+    /// The outcome is known when the attempt ends, at no cost.
+    case immediate
+    /// A reviewer agent checks each attempt; the check takes a drawn time and costs the
+    /// reviewer's rate. Reviews are served first-come-first-served by the free reviewer
+    /// with the lowest index.
+    case reviewer(time: Distribution)
+}
+
+/// A complete division-of-labour scenario: the team, the workload and the rules.
+///
+/// An attempt by agent a at a step of type t, size s and difficulty d takes
+/// `s / (speed_a · skill_a[t])` time units and is correct with probability
+/// `reliability_a · exp(−sensitivity · max(0, d − skill_a[t]))`.
+public struct DivisionOfLabourScenario: Sendable, Equatable {
+    public var name: String
+    public var taskTypes: [String]
+    public var agents: [AgentProfile]
+    public var arrivals: ArrivalProcess
+    public var workflows: [Workflow]
+    public var size: Distribution
+    public var difficulty: Distribution
+    public var detection: FailureDetection
+    /// Attempts per step before its job is abandoned (≥ 1).
+    public var maxAttempts: Int
+    /// How fast the success probability falls with difficulty above skill.
+    public var skillSensitivity: Double
+    /// Simulated time at which the run stops even if work remains.
+    public var horizon: Double
+    /// Events after which the run stops even if work remains.
+    public var eventBudget: Int
+
+    public init(
+        name: String, taskTypes: [String], agents: [AgentProfile], arrivals: ArrivalProcess,
+        workflows: [Workflow], size: Distribution, difficulty: Distribution = .constant(0),
+        detection: FailureDetection = .immediate, maxAttempts: Int = 3, skillSensitivity: Double = 3,
+        horizon: Double = .infinity, eventBudget: Int = 50_000_000
+    ) {
+        self.name = name
+        self.taskTypes = taskTypes
+        self.agents = agents
+        self.arrivals = arrivals
+        self.workflows = workflows
+        self.size = size
+        self.difficulty = difficulty
+        self.detection = detection
+        self.maxAttempts = maxAttempts
+        self.skillSensitivity = skillSensitivity
+        self.horizon = horizon
+        self.eventBudget = eventBudget
+    }
+
+    /// Probability that `agent` performs a step of `type` and `difficulty` correctly.
+    @inlinable
+    public func successProbability(_ agent: AgentProfile, type: Int, difficulty: Double) -> Double {
+        let skill = agent.skills[type]
+        guard skill > 0 else { return 0 }
+        return agent.reliability * exp(-skillSensitivity * max(0, difficulty - skill))
+    }
+
+    /// Time `agent` takes for a step of `type` and `size`.
+    @inlinable
+    public func duration(_ agent: AgentProfile, type: Int, size: Double) -> Double {
+        size / (agent.speed * agent.skills[type])
+    }
+}

@@ -1,0 +1,100 @@
+import DivisionOfLabour
+import SimulationKernel
+
+/// The scenario families coordbench knows. Runtime choice between them is made here, once
+/// per run; inside a run everything is concrete.
+public enum Family: String, CaseIterable, Sendable {
+    case divisionOfLabour = "division-of-labour"
+
+    public var summary: String {
+        switch self {
+        case .divisionOfLabour: DivisionOfLabour.summary
+        }
+    }
+
+    /// The family's strategies (its orchestration policies), in catalogue order.
+    public var strategies: [StrategyDescriptor] {
+        switch self {
+        case .divisionOfLabour: Strategy.catalogue
+        }
+    }
+
+    /// The family's metrics, in CSV column order.
+    public var metrics: [MetricDescriptor] {
+        switch self {
+        case .divisionOfLabour: TeamMetrics.descriptors
+        }
+    }
+}
+
+/// A parsed scenario of any family.
+public enum ScenarioModel: Sendable {
+    case divisionOfLabour(DivisionOfLabourScenario)
+
+    public var family: Family {
+        switch self {
+        case .divisionOfLabour: .divisionOfLabour
+        }
+    }
+}
+
+/// A strategy chosen in a suite: its catalogue name, the parameters set explicitly (in
+/// catalogue order), the label it is reported under, and the concrete policy.
+public struct StrategyChoice: Sendable {
+    public enum Policy: Sendable {
+        case divisionOfLabour(Strategy)
+    }
+
+    public let name: String
+    public let parameters: [(name: String, value: Double)]
+    public let label: String
+    public let policy: Policy
+
+    /// Resolves `name` in `family`'s catalogue; nil for an unknown name. Parameters must be
+    /// known to the strategy and within range (checked by the suite reader).
+    public init?(family: Family, name: String, parameters: [(name: String, value: Double)] = [], label: String? = nil) {
+        guard let descriptor = family.strategies.first(where: { $0.name == name }) else { return nil }
+        let ordered = descriptor.parameters.compactMap { p in
+            parameters.first { $0.name == p.name }.map { (name: p.name, value: $0.value) }
+        }
+        self.name = name
+        self.parameters = ordered
+        self.label = label ?? (ordered.isEmpty ? name : name + "(" + ordered.map { p in
+            "\(p.name)=" + descriptor.parameters.first { $0.name == p.name }!.format(p.value)
+        }.joined(separator: ",") + ")")
+        switch family {
+        case .divisionOfLabour:
+            guard let strategy = Strategy(name: name, parameters: Dictionary(uniqueKeysWithValues: ordered.map { ($0.name, $0.value) }))
+            else { return nil }
+            policy = .divisionOfLabour(strategy)
+        }
+    }
+}
+
+/// What one run produced.
+public struct RunOutcome: Sendable, Equatable {
+    public var stopReason: StopReason
+    public var events: Int
+    /// In the family's `metrics` order; NaN where a metric is undefined for the run.
+    public var metrics: [Double]
+
+    public init(stopReason: StopReason, events: Int, metrics: [Double]) {
+        self.stopReason = stopReason
+        self.events = events
+        self.metrics = metrics
+    }
+}
+
+extension ScenarioModel {
+    /// Runs this scenario under `policy`. Workload streams are seeded from
+    /// `workloadIdentity` (no strategy in it), the strategy's own stream from `identity`.
+    public func run(_ policy: StrategyChoice.Policy, workloadIdentity: String, identity: String) -> RunOutcome {
+        switch (self, policy) {
+        case (.divisionOfLabour(let scenario), .divisionOfLabour(let strategy)):
+            let outcome = DivisionOfLabour.run(
+                scenario, strategy: strategy, workload: RandomStreams(identity: workloadIdentity),
+                strategy: RandomStreams(identity: identity))
+            return RunOutcome(stopReason: outcome.stopReason, events: outcome.events, metrics: outcome.metrics)
+        }
+    }
+}

@@ -1,0 +1,25 @@
+import Foundation
+
+/// RFC 4180 CSV text: fields quoted only when they hold a comma, quote or line break;
+/// lines end with "\n".
+public enum CSV {
+    public static func field(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    public static func line(_ fields: [String]) -> String { fields.map(field).joined(separator: ",") + "\n" }
+
+    /// A metric value: integers without a decimal point, others in Swift's shortest
+    /// round-trip form, and an empty field for an undefined value (NaN).
+    public static func number(_ value: Double) -> String {
+        if value.isNaN { return "" }
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        return "\(value)"
+    }
+
+    /// A statistic, to 6 significant digits (`%.6g`); empty when undefined.
+    public static func statistic(_ value: Double) -> String {
+        value.isNaN ? "" : String(format: "%.6g", value)
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import Experiments
+
+/// Writes a results folder: every file goes to a temporary name first and is renamed into
+/// place, so a folder never holds a half-written file.
+public enum ResultsWriter {
+    public struct Files: Sendable {
+        public let runs: String
+        public let summary: String
+        public let report: String
+        public let manifest: String
+    }
+
+    /// Builds the four files' contents from finished records (in plan order).
+    public static func render(records: [RunRecord], plan: RunPlan, manifest: Manifest, toolVersion: String) throws -> Files {
+        let groups = ComparisonGroup.groups(records, confidence: plan.suite.confidence)
+        return Files(
+            runs: Tables.runs(records, plan: plan), summary: Tables.summary(groups),
+            report: MarkdownReport.render(groups, suite: plan.suite, toolVersion: toolVersion),
+            manifest: try manifest.json())
+    }
+
+    public static func write(_ files: Files, to directory: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        for (name, text) in [("runs.csv", files.runs), ("summary.csv", files.summary), ("report.md", files.report),
+                             ("manifest.json", files.manifest)] {
+            try writeAtomically(text, to: (directory as NSString).appendingPathComponent(name))
+        }
+    }
+
+    /// Writes `text` to `path` through a temporary file in the same folder and a rename.
+    public static func writeAtomically(_ text: String, to path: String) throws {
+        let temporary = path + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
+        if rename(temporary, path) != 0 {
+            let code = errno
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path,
+                                                           NSLocalizedDescriptionKey: String(cString: strerror(code))])
+        }
+    }
+}

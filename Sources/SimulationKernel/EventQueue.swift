@@ -1,0 +1,171 @@
+/// Identifies one scheduled event so that it can be cancelled.
+///
+/// A handle is a slot in the queue's payload table plus the slot's generation when the
+/// event was scheduled; once the event runs or is cancelled the generation moves on, so a
+/// stale handle can never cancel a later event that reuses the slot.
+public struct EventID: Hashable, Sendable {
+    @usableFromInline let slot: UInt32
+    @usableFromInline let generation: UInt32
+
+    @inlinable init(slot: UInt32, generation: UInt32) {
+        self.slot = slot
+        self.generation = generation
+    }
+}
+
+/// A pending event as the heap stores it: plain data, 24 bytes, no reference counting.
+///
+/// Ordered by `time`, then by `sequence`, which the queue assigns in ascending order, so
+/// events at the same instant run in the order they were scheduled (FIFO).
+@usableFromInline
+struct HeapEntry {
+    @usableFromInline var time: Double
+    @usableFromInline var sequence: UInt64
+    @usableFromInline var slot: UInt32
+    @usableFromInline var generation: UInt32
+
+    @inlinable init(time: Double, sequence: UInt64, slot: UInt32, generation: UInt32) {
+        self.time = time
+        self.sequence = sequence
+        self.slot = slot
+        self.generation = generation
+    }
+
+    @inlinable static func precedes(_ a: HeapEntry, _ b: HeapEntry) -> Bool {
+        a.time < b.time || (a.time == b.time && a.sequence < b.sequence)
+    }
+}
+
+/// A binary min-heap of events ordered by (time, sequence number), with payloads kept in a
+/// side table indexed by slot and lazy cancellation through per-slot generation counters.
+///
+/// Popping does not remove the top entry at once: it marks it consumed, and the next
+/// `push` overwrites it and sifts down once ("replace top"), which is the common
+/// pop-then-reschedule pattern of a simulation at the cost of one sift instead of two.
+///
+/// Complexity: `push` and `pop` are O(log n); `cancel` is O(1) (the entry becomes a
+/// tombstone that `pop` skips). In steady state nothing is allocated: slots are recycled.
+public struct EventQueue<Payload> {
+    @usableFromInline var entries: ContiguousArray<HeapEntry> = []
+    @usableFromInline var payloads: ContiguousArray<Payload> = []
+    @usableFromInline var generations: ContiguousArray<UInt32> = []
+    @usableFromInline var freeSlots: ContiguousArray<UInt32> = []
+    @usableFromInline var nextSequence: UInt64 = 0
+    /// True when `entries[0]` has been handed out by `pop` and awaits removal.
+    @usableFromInline var topConsumed = false
+    @usableFromInline var liveCount = 0
+
+    public init(reservingCapacity capacity: Int = 0) {
+        entries.reserveCapacity(capacity)
+        payloads.reserveCapacity(capacity)
+        generations.reserveCapacity(capacity)
+    }
+
+    /// Number of events scheduled and neither run nor cancelled. O(1).
+    @inlinable public var count: Int { liveCount }
+
+    @inlinable public var isEmpty: Bool { liveCount == 0 }
+
+    /// Schedules `payload` at `time`. Events at equal times run in scheduling order. O(log n).
+    @inlinable @discardableResult
+    public mutating func push(_ payload: Payload, at time: Double) -> EventID {
+        let slot: UInt32
+        if let free = freeSlots.popLast() {
+            slot = free
+            payloads[Int(slot)] = payload
+        } else {
+            slot = UInt32(truncatingIfNeeded: payloads.count)
+            payloads.append(payload)
+            generations.append(0)
+        }
+        let generation = generations[Int(slot)]
+        let entry = HeapEntry(time: time, sequence: nextSequence, slot: slot, generation: generation)
+        nextSequence &+= 1
+        liveCount += 1
+        if topConsumed {
+            topConsumed = false
+            entries.withUnsafeMutableBufferPointer { Self.replaceTop(entry, in: $0) }
+        } else {
+            entries.append(entry)
+            entries.withUnsafeMutableBufferPointer { Self.siftUp(from: $0.count - 1, in: $0) }
+        }
+        return EventID(slot: slot, generation: generation)
+    }
+
+    /// Cancels a pending event; a handle that has already run or been cancelled is ignored.
+    /// Returns whether an event was cancelled. O(1).
+    @inlinable @discardableResult
+    public mutating func cancel(_ id: EventID) -> Bool {
+        let slot = Int(id.slot)
+        guard slot < generations.count, generations[slot] == id.generation else { return false }
+        generations[slot] &+= 1
+        freeSlots.append(id.slot)
+        liveCount -= 1
+        return true
+    }
+
+    /// The time of the earliest live event, skipping (and discarding) cancelled entries.
+    @inlinable public mutating func nextTime() -> Double? {
+        discardStaleTop()
+        return entries.isEmpty ? nil : entries[0].time
+    }
+
+    /// Removes and returns the earliest live event. O(log n) amortised.
+    @inlinable public mutating func pop() -> (time: Double, payload: Payload)? {
+        discardStaleTop()
+        guard let top = entries.first else { return nil }
+        let slot = Int(top.slot)
+        generations[slot] &+= 1
+        freeSlots.append(top.slot)
+        liveCount -= 1
+        topConsumed = true
+        return (top.time, payloads[slot])
+    }
+
+    /// Drops a consumed top and any cancelled entries until the top is live.
+    @inlinable mutating func discardStaleTop() {
+        if topConsumed {
+            topConsumed = false
+            removeTop()
+        }
+        while let top = entries.first, generations[Int(top.slot)] != top.generation {
+            removeTop()
+        }
+    }
+
+    @inlinable mutating func removeTop() {
+        let last = entries.removeLast()
+        if !entries.isEmpty {
+            entries.withUnsafeMutableBufferPointer { Self.replaceTop(last, in: $0) }
+        }
+    }
+
+    @inlinable static func siftUp(from start: Int, in heap: UnsafeMutableBufferPointer<HeapEntry>) {
+        var child = start
+        let moving = heap[child]
+        while child > 0 {
+            let parent = (child - 1) >> 1
+            guard HeapEntry.precedes(moving, heap[parent]) else { break }
+            heap[child] = heap[parent]
+            child = parent
+        }
+        heap[child] = moving
+    }
+
+    /// Puts `entry` at the root and sifts it down (hole technique: one write per level).
+    @inlinable static func replaceTop(_ entry: HeapEntry, in heap: UnsafeMutableBufferPointer<HeapEntry>) {
+        let count = heap.count
+        var hole = 0
+        while true {
+            let left = 2 &* hole &+ 1
+            if left >= count { break }
+            let right = left &+ 1
+            var smallest = left
+            if right < count && HeapEntry.precedes(heap[right], heap[left]) { smallest = right }
+            guard HeapEntry.precedes(heap[smallest], entry) else { break }
+            heap[hole] = heap[smallest]
+            hole = smallest
+        }
+        heap[hole] = entry
+    }
+}

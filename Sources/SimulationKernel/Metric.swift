@@ -1,0 +1,31 @@
+/// Whether larger or smaller values of a metric are better.
+public enum Direction: String, Sendable, CaseIterable {
+    case higherIsBetter = "higher"
+    case lowerIsBetter = "lower"
+
+    /// True when `a` is strictly better than `b` in this direction.
+    public func prefers(_ a: Double, over b: Double) -> Bool {
+        self == .higherIsBetter ? a > b : a < b
+    }
+
+    public var arrow: String { self == .higherIsBetter ? "↑" : "↓" }
+}
+
+/// Describes one number scored from a run: its name (a CSV column), unit, direction and a
+/// one-line meaning. Families publish their metrics as arrays of these, in a fixed order.
+public struct MetricDescriptor: Sendable, Equatable {
+    public let name: String
+    public let unit: String
+    public let direction: Direction
+    public let summary: String
+    /// Shown in the markdown comparison tables (the CSV files carry every metric).
+    public let isKey: Bool
+
+    public init(_ name: String, unit: String, _ direction: Direction, key: Bool = false, _ summary: String) {
+        self.name = name
+        self.unit = unit
+        self.direction = direction
+        self.summary = summary
+        self.isKey = key
+    }
+}

@@ -1,0 +1,91 @@
+internal import CGSL
+
+/// Descriptive statistics of one sample, computed by GSL (`gsl_stats_*`, `gsl_cdf_tdist_Pinv`).
+///
+/// NaN values (a metric that is undefined for a run, e.g. cost per success with no success)
+/// are left out; `n` counts the values that remain.
+public struct Summary: Sendable, Equatable {
+    public let n: Int
+    public let mean: Double
+    /// Sample standard deviation (denominator n − 1); NaN when n < 2.
+    public let sd: Double
+    /// Half-width of the two-sided t-interval for the mean at `confidence`; NaN when n < 2.
+    public let halfWidth: Double
+    public let confidence: Double
+    public let min: Double
+    public let max: Double
+
+    public var lower: Double { mean - halfWidth }
+    public var upper: Double { mean + halfWidth }
+
+    public init(_ values: [Double], confidence: Double = 0.95) {
+        precondition(confidence > 0 && confidence < 1)
+        GSL.prepare()
+        let data = values.filter { !$0.isNaN }
+        self.confidence = confidence
+        n = data.count
+        guard n > 0 else {
+            mean = .nan; sd = .nan; halfWidth = .nan; min = .nan; max = .nan
+            return
+        }
+        (mean, min, max) = data.withUnsafeBufferPointer { buffer in
+            var lo = 0.0, hi = 0.0
+            gsl_stats_minmax(&lo, &hi, buffer.baseAddress, 1, buffer.count)
+            return (gsl_stats_mean(buffer.baseAddress, 1, buffer.count), lo, hi)
+        }
+        if n >= 2 {
+            let m = mean
+            sd = data.withUnsafeBufferPointer { gsl_stats_sd_m($0.baseAddress, 1, $0.count, m) }
+            halfWidth = Summary.tQuantile(1 - (1 - confidence) / 2, degreesOfFreedom: Double(n - 1))
+                * sd / Double(n).squareRoot()
+        } else {
+            sd = .nan
+            halfWidth = .nan
+        }
+    }
+
+    /// The `p`-quantile of Student's t with `degreesOfFreedom` (`gsl_cdf_tdist_Pinv`).
+    public static func tQuantile(_ p: Double, degreesOfFreedom: Double) -> Double {
+        gsl_cdf_tdist_Pinv(p, degreesOfFreedom)
+    }
+}
+
+/// Single-sample helpers used by the families when they score a run.
+public enum Sample {
+    /// The `fraction`-quantile (0…1) by linear interpolation between order statistics
+    /// (`gsl_stats_quantile_from_sorted_data`, Hyndman–Fan type 7). NaN for an empty sample.
+    public static func quantile(_ values: [Double], _ fraction: Double) -> Double {
+        guard !values.isEmpty else { return .nan }
+        let sorted = values.sorted()
+        return sorted.withUnsafeBufferPointer {
+            gsl_stats_quantile_from_sorted_data($0.baseAddress, 1, $0.count, fraction)
+        }
+    }
+
+    /// Arithmetic mean (`gsl_stats_mean`); NaN for an empty sample.
+    public static func mean(_ values: [Double]) -> Double {
+        guard !values.isEmpty else { return .nan }
+        return values.withUnsafeBufferPointer { gsl_stats_mean($0.baseAddress, 1, $0.count) }
+    }
+
+    /// Jain's fairness index (Σx)² / (n·Σx²): 1 when all equal, 1/n when one value holds
+    /// everything. 1 for an all-zero sample (nobody is favoured); NaN for an empty one.
+    public static func jainIndex(_ values: [Double]) -> Double {
+        guard !values.isEmpty else { return .nan }
+        let sum = values.reduce(0, +)
+        let squares = values.reduce(0) { $0 + $1 * $1 }
+        guard squares > 0 else { return 1 }
+        return sum * sum / (Double(values.count) * squares)
+    }
+}
+
+/// One-time GSL set-up shared by every entry point of this module.
+enum GSL {
+    /// GSL's default error handler aborts the process; inputs are checked here instead.
+    static let prepared: Bool = {
+        cgsl_disable_error_handler()
+        return true
+    }()
+
+    static func prepare() { _ = prepared }
+}

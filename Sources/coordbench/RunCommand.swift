@@ -1,0 +1,138 @@
+import ArgumentParser
+import Experiments
+import Foundation
+import Reporting
+import Synchronization
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a suite and write runs.csv, summary.csv, report.md and manifest.json.")
+
+    @Argument(help: "The suite file (YAML).")
+    var suite: String
+
+    @Option(name: .shortAndLong, help: "Runs executed in parallel (default: number of cores). Results do not depend on it.")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(name: .shortAndLong, help: "Output folder (default: results/<suite name>).")
+    var out: String?
+
+    @Option(help: "Replications per scenario and strategy, overriding the suite's.")
+    var replications: Int?
+
+    @Option(help: "Base seed, overriding the suite's.")
+    var seed: UInt64?
+
+    @Flag(help: "Reuse the finished runs journaled by an interrupted run with the same inputs.")
+    var resume = false
+
+    @Flag(name: .shortAndLong, help: "No progress or summary lines.")
+    var quiet = false
+
+    func validate() throws {
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
+        if let replications, replications < 1 {
+            throw ValidationError("--replications must be at least 1, got \(replications)")
+        }
+    }
+
+    func run() throws {
+        let started = Date()
+        let loaded: Suite
+        do {
+            loaded = try SuiteLoader.load(path: suite, replications: replications, seed: seed)
+        } catch {
+            Terminal.report(error)
+            throw ExitCode(ExitStatus.badInput)
+        }
+        let plan = RunPlan(suite: loaded)
+        let directory = out ?? "results/\(loaded.name)"
+        let manifest = Manifest(suite: loaded, runs: plan.runs.count, jobs: jobs, version: Coordbench.version,
+                                gitCommit: gitCommit(), createdAt: started)
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            Terminal.printError("error: cannot create output folder \(directory): \(error.localizedDescription)")
+            throw ExitCode(ExitStatus.badInput)
+        }
+        let journalPath = (directory as NSString).appendingPathComponent("journal.tsv")
+        var journal: Journal
+        var done: [Int: RunOutcome] = [:]
+        if resume, let resumed = try Journal.resume(path: journalPath, fingerprint: manifest.resultFingerprint, plan: plan) {
+            (journal, done) = resumed
+            if !quiet { Terminal.printError("resuming: \(done.count) of \(plan.runs.count) runs already finished") }
+        } else {
+            journal = try Journal(path: journalPath, fingerprint: manifest.resultFingerprint)
+        }
+
+        let progress = Progress(total: plan.runs.count, enabled: !quiet && Terminal.stderrIsTerminal)
+        let records = try Runner(jobs: jobs).run(plan, done: done, journal: journal) { finished, total in
+            progress.update(finished)
+        }
+        progress.finish()
+        let files = try ResultsWriter.render(records: records, plan: plan, manifest: manifest,
+                                             toolVersion: Coordbench.version)
+        try ResultsWriter.write(files, to: directory)
+        journal.remove()
+        if !quiet {
+            let seconds = Date().timeIntervalSince(started)
+            let unfinished = records.filter { $0.outcome.stopReason != .drained }.count
+            print("\(plan.runs.count) runs (\(loaded.entries.count) scenarios) in \(String(format: "%.2f", seconds)) s"
+                  + " with \(jobs) job\(jobs == 1 ? "" : "s")"
+                  + (unfinished > 0 ? "; \(unfinished) stopped before finishing their work (see report)" : ""))
+            print("report: \((directory as NSString).appendingPathComponent("report.md"))")
+            print("data:   \(directory)/runs.csv, summary.csv, manifest.json")
+        }
+    }
+
+    /// The current git commit, when run inside a git checkout with git available.
+    func gitCommit() -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git", "rev-parse", "HEAD"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { return nil }
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.isEmpty ? nil : text
+    }
+}
+
+/// A one-line progress display on stderr, redrawn at most ten times a second.
+final class Progress: Sendable {
+    let total: Int
+    let enabled: Bool
+    let start = Date()
+    let last = Mutex(Date.distantPast)
+
+    init(total: Int, enabled: Bool) {
+        self.total = total
+        self.enabled = enabled
+    }
+
+    func update(_ finished: Int) {
+        guard enabled else { return }
+        let now = Date()
+        let draw = last.withLock { last -> Bool in
+            guard finished == total || now.timeIntervalSince(last) >= 0.1 else { return false }
+            last = now
+            return true
+        }
+        guard draw else { return }
+        let elapsed = now.timeIntervalSince(start)
+        let eta = finished > 0 ? elapsed / Double(finished) * Double(total - finished) : 0
+        let text = String(format: "\r\u{1B}[2K  %d/%d runs (%.0f%%)  %.1f s elapsed, ~%.1f s left",
+                          finished, total, 100 * Double(finished) / Double(max(total, 1)), elapsed, eta)
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    func finish() {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
+    }
+}

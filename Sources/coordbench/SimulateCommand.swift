@@ -1,0 +1,75 @@
+import ArgumentParser
+import Experiments
+import Foundation
+import SimulationKernel
+
+struct SimulateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate",
+        abstract: "Run one scenario under one strategy and print its metrics.")
+
+    @Argument(help: "The scenario file (YAML).")
+    var scenario: String
+
+    @Option(name: .shortAndLong, help: "Strategy name (see `coordbench list strategies`).")
+    var strategy: String
+
+    @Option(name: .customLong("set"), help: "A strategy parameter, NAME=VALUE (repeatable).")
+    var parameters: [String] = []
+
+    @Option(help: "Base seed.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Replication number (selects the workload, as in a suite).")
+    var replication: Int = 0
+
+    func run() throws {
+        let loaded: Scenario
+        do {
+            loaded = try ScenarioLoader.load(path: scenario)
+        } catch {
+            Terminal.report(error)
+            throw ExitCode(ExitStatus.badInput)
+        }
+        let family = loaded.family
+        let known = family.strategies.map(\.name)
+        guard let descriptor = family.strategies.first(where: { $0.name == strategy }) else {
+            Terminal.printError("error: " + unknownMessage("strategy", strategy, known: known)
+                                + " (family \(family.rawValue))")
+            throw ExitCode(ExitStatus.badInput)
+        }
+        var values: [(name: String, value: Double)] = []
+        for assignment in parameters {
+            let parts = assignment.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let p = descriptor.parameters.first(where: { $0.name == parts[0] }) else {
+                Terminal.printError("error: --set \(assignment): strategy '\(strategy)' takes "
+                                    + (descriptor.parameters.isEmpty ? "no parameters"
+                                       : descriptor.parameters.map(\.name).joined(separator: ", ")))
+                throw ExitCode(ExitStatus.badInput)
+            }
+            let value = p.choices.isEmpty ? Double(parts[1]) : p.choices.firstIndex(of: parts[1]).map(Double.init)
+            guard let value, p.range.contains(value) else {
+                let allowed = p.choices.isEmpty
+                    ? "a number from \(formatNumber(p.range.lowerBound)) to \(formatNumber(p.range.upperBound))"
+                    : "one of " + p.choices.joined(separator: ", ")
+                Terminal.printError("error: --set \(assignment): \(p.name) must be \(allowed)")
+                throw ExitCode(ExitStatus.badInput)
+            }
+            values.append((p.name, value))
+        }
+        let choice = StrategyChoice(family: family, name: strategy, parameters: values)!
+        let spec = RunSpec(index: 0, scenario: loaded, point: [], strategy: choice, replication: replication,
+                           baseSeed: seed)
+        let outcome = loaded.model.run(choice.policy, workloadIdentity: spec.workloadIdentity, identity: spec.identity)
+        print("scenario     \(loaded.name) (\(family.rawValue))")
+        print("strategy     \(choice.label)")
+        print("run          \(spec.identity)")
+        print("stop reason  \(outcome.stopReason.rawValue) after \(outcome.events) events")
+        let width = family.metrics.map(\.name.count).max() ?? 10
+        for (metric, value) in zip(family.metrics, outcome.metrics) {
+            let name = metric.name.padding(toLength: width, withPad: " ", startingAt: 0)
+            let text = value.isNaN ? "–" : String(format: "%.6g", value)
+            print("\(name)  \(text.padding(toLength: 12, withPad: " ", startingAt: 0)) \(metric.unit) \(metric.direction.arrow)")
+        }
+    }
+}
