@@ -47,10 +47,24 @@ public final class ConfigFile {
                 error("file is empty; expected a mapping", line: 1, column: 1)
                 return nil
             }
-            checkDuplicateKeys(node)
             return node
         } catch let yaml as YamlError {
             switch yaml {
+            case .duplicatedKeysInMapping(let keys, let context):
+                // Yams points at the first occurrence; point at the repeated one when it can be found.
+                let key = keys.first ?? ""
+                let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+                var line = context.mark.line, column = context.mark.column
+                for index in context.mark.line..<max(lines.count, context.mark.line) {
+                    let candidate = Array(lines[index].unicodeScalars)
+                    let start = context.mark.column - 1
+                    if start < candidate.count, String(String.UnicodeScalarView(candidate[start...])).hasPrefix(key + ":") {
+                        line = index + 1
+                        column = context.mark.column
+                        break
+                    }
+                }
+                error("duplicate key '\(key)'", line: line, column: column)
             case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
                  .composer(_, let problem, let mark, _):
                 error("malformed YAML: \(problem)", line: mark.line, column: mark.column)
@@ -81,23 +95,6 @@ public final class ConfigFile {
             message, at: SourceLocation(path: path, line: mark?.line ?? 1, column: mark?.column ?? 1)))
     }
 
-    private func checkDuplicateKeys(_ node: Node) {
-        switch node {
-        case .mapping(let mapping):
-            var seen: [String] = []
-            for (key, value) in mapping {
-                if let name = key.string {
-                    if seen.contains(name) { error("duplicate key '\(name)'", at: key) }
-                    seen.append(name)
-                }
-                checkDuplicateKeys(value)
-            }
-        case .sequence(let sequence):
-            for item in sequence { checkDuplicateKeys(item) }
-        default:
-            break
-        }
-    }
 }
 
 /// Reads the fields of one YAML mapping, checking keys against the allowed ones.

@@ -67,7 +67,7 @@ public func editDistance(_ a: String, _ b: String) -> Int {
 /// "unknown X 'y'; did you mean 'z'? expected one of: a, b, c"
 public func unknownMessage(_ what: String, _ word: String, known: [String]) -> String {
     var message = "unknown \(what) '\(word)'"
-    if let guess = nearest(word, in: known).first { message += "; did you mean '\(guess)'?" }
+    if let guess = nearest(word, in: known).first { message += "; did you mean '\(guess)'?" } else { message += ";" }
     message += " expected one of: " + known.joined(separator: ", ")
     return message
 }

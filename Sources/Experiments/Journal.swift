@@ -34,6 +34,9 @@ public final class Journal: @unchecked Sendable {
 
     deinit { try? handle.close() }
 
+    /// The underlying file, for tests that simulate a torn write.
+    var handleForTests: FileHandle { handle }
+
     static func header(_ fingerprint: String) -> String { "# coordbench journal \(fingerprint)\n" }
 
     /// Appends one finished run (called under the runner's lock).

@@ -15,8 +15,11 @@ public struct Scenario: Sendable {
 public struct Override: Sendable {
     public let key: String
     public let value: String
+    /// Positions in the suite file of the value and of its key.
     let line: Int
     let column: Int
+    let keyLine: Int
+    let keyColumn: Int
 }
 
 /// Loads scenario files: YAML → nodes → (grid overrides) → the family's scenario type.
@@ -34,7 +37,7 @@ public enum ScenarioLoader {
             if let replaced = replacing(root, keys: keys[...], with: value) {
                 root = replaced
             } else {
-                let at = SourceLocation(path: origin ?? path, line: override.line, column: override.column)
+                let at = SourceLocation(path: origin ?? path, line: override.keyLine, column: override.keyColumn)
                 throw InputError(file.diagnostics + [Diagnostic(
                     "grid key '\(override.key)' names no field of scenario \(path)", at: at)])
             }

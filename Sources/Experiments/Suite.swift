@@ -78,7 +78,7 @@ public enum SuiteLoader {
                 file.error("scenarios must be a non-empty list of scenario files", at: list)
             }
         }
-        let all = file.diagnostics + otherErrors
+        let all = (file.diagnostics + otherErrors).sorted { ($0.location, $0.message) < ($1.location, $1.message) }
         guard all.isEmpty, let seed, let confidence else { throw InputError(all) }
         return Suite(name: name, path: path, description: description, seed: overrideSeed ?? seed,
                      confidence: confidence, entries: entries, inputFiles: inputs)
@@ -99,27 +99,29 @@ public enum SuiteLoader {
                                           in: 1...1_000_000)
 
         // Grid: key → list of values; points are the cartesian product, first key slowest.
-        var axes: [(key: String, values: [(String, Node)])] = []
+        var axes: [(key: String, keyNode: Node, values: [(String, Node)])] = []
         if let grid = fields["grid"] {
             if case .mapping(let mapping) = grid {
                 for (key, values) in mapping {
                     guard let k = key.string, let list = file.stringList(values, field: "grid.\(k)") else { continue }
                     if list.isEmpty { file.error("grid key '\(k)' needs at least one value", at: values) }
-                    axes.append((k, list))
+                    axes.append((k, key, list))
                 }
             } else {
                 file.error("grid must map scenario fields to lists of values", at: grid)
             }
         }
-        var points: [[(key: String, value: String, node: Node)]] = [[]]
+        var points: [[(key: String, value: String, node: Node, keyNode: Node)]] = [[]]
         for axis in axes {
-            points = points.flatMap { point in axis.values.map { point + [(axis.key, $0.0, $0.1)] } }
+            points = points.flatMap { point in axis.values.map { point + [(axis.key, $0.0, $0.1, axis.keyNode)] } }
         }
         var scenarios: [(label: [(key: String, value: String)], scenario: Scenario)] = []
         var diagnostics: [Diagnostic] = []
         for point in points {
-            let overrides = point.map { Override(key: $0.key, value: $0.value, line: $0.node.mark?.line ?? 1,
-                                                  column: $0.node.mark?.column ?? 1) }
+            let overrides = point.map {
+                Override(key: $0.key, value: $0.value, line: $0.node.mark?.line ?? 1, column: $0.node.mark?.column ?? 1,
+                         keyLine: $0.keyNode.mark?.line ?? 1, keyColumn: $0.keyNode.mark?.column ?? 1)
+            }
             do throws(InputError) {
                 let scenario = try ScenarioLoader.load(path: displayPath, overrides: overrides, origin: file.path)
                 scenarios.append((point.map { ($0.key, $0.value) }, scenario))
@@ -127,7 +129,7 @@ public enum SuiteLoader {
                 for d in error.diagnostics where !diagnostics.contains(d) { diagnostics.append(d) }
             }
         }
-        if !diagnostics.isEmpty { throw InputError(file.diagnostics + diagnostics) }
+        if !diagnostics.isEmpty { throw InputError(diagnostics) }
         guard let family = scenarios.first?.scenario.family, let replications else { return nil }
 
         // Strategies: names or {name, label, parameters…}; default: the family's whole catalogue.

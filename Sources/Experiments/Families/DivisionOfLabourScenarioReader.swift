@@ -78,7 +78,8 @@ enum DivisionOfLabourScenarioReader {
             let reliability = fields.number("reliability", what: what, default: 1, in: 0...1)
             var skills: [Double]? = Array(repeating: role == .reviewer ? 0 : 1, count: types.count)
             if let skillNode = fields["skills"] {
-                skills = readSkills(skillNode, types: types, in: file)
+                // Without task types (already reported) skills cannot be checked.
+                skills = types.isEmpty ? [] : readSkills(skillNode, types: types, in: file)
             } else if role == .worker {
                 file.error("missing field 'skills' in agent (a level 0…1 per task type, or one number for all)",
                            at: group)

@@ -1,0 +1,130 @@
+import Foundation
+import Testing
+@testable import Experiments
+
+/// Bad input: every problem is reported as `path:line:column: error: message`, quoting the
+/// bad token and listing what is valid.
+@Suite("Input errors")
+struct InputErrorTests {
+    static let validScenario = """
+        family: division-of-labour
+        task-types: [code, test]
+        agents:
+          - name: dev
+            count: 2
+            speed: 1
+            skills: {code: 0.9, test: 0.5}
+        workload:
+          arrivals: {process: poisson, rate: 1, count: 10}
+          size: {distribution: exponential, mean: 1}
+
+        """
+
+    /// Writes `files` (name → text) to a fresh folder and returns its path.
+    static func folder(_ files: [String: String]) throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("coordbench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        for (name, text) in files { try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+        return dir.path
+    }
+
+    static func scenarioErrors(_ text: String) throws -> [String] {
+        let dir = try folder(["s.yaml": text])
+        do {
+            _ = try ScenarioLoader.load(path: dir + "/s.yaml")
+            return []
+        } catch {
+            return error.diagnostics.map { $0.description.replacingOccurrences(of: dir + "/", with: "") }
+        }
+    }
+
+    @Test("a valid scenario loads")
+    func valid() throws {
+        #expect(try Self.scenarioErrors(Self.validScenario) == [])
+    }
+
+    @Test("bad scenario input is reported with file, line, column and what is valid", arguments: [
+        // Malformed YAML.
+        ("family: division-of-labour\ntask-types: [code, test\n",
+         ["s.yaml:3:1: error: malformed YAML: did not find expected ',' or ']'"]),
+        // Unknown key, with the nearest name suggested.
+        (validScenario.replacingOccurrences(of: "    speed: 1", with: "    speeed: 1"),
+         ["s.yaml:6:5: error: unknown key 'speeed'; did you mean 'speed'? expected one of: name, count, role, speed, "
+          + "cost, reliability, skills (in agent)"]),
+        // Negative rate.
+        (validScenario.replacingOccurrences(of: "rate: 1,", with: "rate: -1,"),
+         ["s.yaml:9:38: error: negative rate -1 is out of range; must be > 0 and ≤ 1000000000"]),
+        // Missing field.
+        (validScenario.replacingOccurrences(of: "task-types: [code, test]\n", with: ""),
+         ["s.yaml:1:1: error: missing field 'task-types' in scenario"]),
+        // Unknown task type in skills.
+        (validScenario.replacingOccurrences(of: "test: 0.5", with: "tset: 0.5"),
+         ["s.yaml:7:25: error: unknown key 'tset'; did you mean 'test'? expected one of: code, test (in skills)"]),
+        // Unknown distribution.
+        (validScenario.replacingOccurrences(of: "distribution: exponential", with: "distribution: expo"),
+         ["s.yaml:10:24: error: unknown distribution 'expo'; expected one of: constant, exponential, gamma, lognormal, "
+          + "uniform, beta, poisson"]),
+        // Unknown family.
+        (validScenario.replacingOccurrences(of: "family: division-of-labour", with: "family: division-of-labor"),
+         ["s.yaml:1:9: error: unknown family 'division-of-labor'; did you mean 'division-of-labour'? expected one of: "
+          + "division-of-labour"]),
+        // Several problems at once are all reported.
+        (validScenario.replacingOccurrences(of: "count: 2", with: "count: zero")
+            .replacingOccurrences(of: "mean: 1}", with: "mean: 0}"),
+         ["s.yaml:5:12: error: field 'count' must be a whole number, got 'zero'",
+          "s.yaml:10:43: error: mean 0 is out of range; must be > 0"]),
+        // A task type nobody can do.
+        (validScenario.replacingOccurrences(of: "task-types: [code, test]", with: "task-types: [code, test, ops]"),
+         ["s.yaml:4:3: error: no worker has a skill for task type 'ops'"]),
+    ])
+    func badScenario(text: String, expected: [String]) throws {
+        #expect(try Self.scenarioErrors(text) == expected)
+    }
+
+    @Test("an unreadable or missing file is an error at 1:1")
+    func missingFile() {
+        #expect(throws: InputError([Diagnostic("no such file", at: SourceLocation(path: "/nonexistent/x.yaml", line: 1, column: 1))])) {
+            try ScenarioLoader.load(path: "/nonexistent/x.yaml")
+        }
+    }
+
+    @Test("suite errors: unknown strategy with a suggestion, bad parameter, bad grid key and grid value")
+    func badSuite() throws {
+        let dir = try Self.folder(["s.yaml": Self.validScenario, "suite.yaml": """
+            seed: 3
+            scenarios:
+              - path: s.yaml
+                strategies: [round-robn, {name: skill-routing, min-success: 2}, {name: contract-net, award: fastest}]
+              - path: s.yaml
+                grid:
+                  workload.arrivals.rates: [1, 2]
+              - path: s.yaml
+                grid:
+                  workload.arrivals.rate: [1, -2]
+
+            """])
+        do {
+            _ = try SuiteLoader.load(path: dir + "/suite.yaml")
+            Issue.record("expected errors")
+        } catch {
+            let lines = error.diagnostics.map { $0.description.replacingOccurrences(of: dir + "/", with: "") }
+            #expect(lines == [
+                "suite.yaml:4:18: error: unknown strategy 'round-robn'; did you mean 'round-robin'? expected one of: "
+                    + "random, round-robin, least-loaded, skill-routing, contract-net, response-threshold "
+                    + "(family division-of-labour)",
+                "suite.yaml:4:65: error: skill-routing.min-success 2 is out of range; must be ≥ 0 and ≤ 1",
+                "suite.yaml:4:97: error: unknown value 'fastest'; expected one of: earliest-finish, cheapest "
+                    + "(for contract-net.award)",
+                "suite.yaml:7:7: error: grid key 'workload.arrivals.rates' names no field of scenario s.yaml",
+                "suite.yaml:10:35: error: negative rate -2 is out of range; must be > 0 and ≤ 1000000000 "
+                    + "(value from the suite's grid)",
+            ])
+        }
+    }
+
+    @Test("duplicate keys are reported")
+    func duplicateKeys() throws {
+        let text = Self.validScenario.replacingOccurrences(of: "    speed: 1\n", with: "    speed: 1\n    speed: 2\n")
+        #expect(try Self.scenarioErrors(text) == ["s.yaml:7:5: error: duplicate key 'speed'"])
+    }
+}

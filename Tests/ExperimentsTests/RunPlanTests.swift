@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+@testable import Experiments
+
+@Suite("Run plan and runner")
+struct RunPlanTests {
+    static func suite(replications: Int = 3) throws -> Suite {
+        let dir = try InputErrorTests.folder(["s.yaml": InputErrorTests.validScenario, "suite.yaml": """
+            name: tiny
+            seed: 42
+            replications: \(replications)
+            scenarios:
+              - path: s.yaml
+                strategies: [least-loaded, random, {name: skill-routing, min-success: 0.9}]
+                grid:
+                  workload.arrivals.rate: [0.5, 2]
+
+            """])
+        return try SuiteLoader.load(path: dir + "/suite.yaml")
+    }
+
+    @Test("the plan is scenario × grid point × replication × strategy, with stable identities")
+    func plan() throws {
+        let plan = RunPlan(suite: try Self.suite())
+        #expect(plan.runs.count == 2 * 3 * 3)
+        #expect(plan.gridKeys == ["workload.arrivals.rate"])
+        let first = plan.runs[0]
+        #expect(first.identity == "seed=42|scenario=s|point=workload.arrivals.rate=0.5|rep=0|strategy=least-loaded")
+        #expect(plan.runs[2].strategy.label == "skill-routing(min-success=0.9)")
+        // Strategies of one replication share the workload identity (common random numbers).
+        #expect(Set(plan.runs[0..<3].map(\.workloadIdentity)).count == 1)
+        #expect(plan.runs[0].workloadIdentity != plan.runs[3].workloadIdentity)
+    }
+
+    @Test("results do not depend on the number of jobs")
+    func jobsIndependence() throws {
+        let plan = RunPlan(suite: try Self.suite(replications: 5))
+        let one = try Runner(jobs: 1).run(plan)
+        let four = try Runner(jobs: 4).run(plan)
+        #expect(one.map(\.outcome) == four.map(\.outcome))
+        #expect(one.map(\.spec.identity) == four.map(\.spec.identity))
+    }
+
+    @Test("a journal resumes without redoing finished runs, and a torn last line is ignored")
+    func journalResume() throws {
+        let plan = RunPlan(suite: try Self.suite())
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("journal-\(UUID().uuidString).tsv").path
+        let full = try Runner(jobs: 2).run(plan)
+        // Journal the first half, as an interrupted run would, plus half a line.
+        let journal = try Journal(path: path, fingerprint: "abc")
+        for record in full.prefix(plan.runs.count / 2) { try journal.append(record.spec, record.outcome) }
+        try journal.handleForTests.write(contentsOf: Data("17\tseed=42|scen".utf8))
+        guard let (reopened, done) = try Journal.resume(path: path, fingerprint: "abc", plan: plan) else {
+            Issue.record("journal not resumed")
+            return
+        }
+        #expect(done.count == plan.runs.count / 2)
+        let resumed = try Runner(jobs: 2).run(plan, done: done, journal: reopened)
+        #expect(resumed.map(\.outcome) == full.map(\.outcome))
+        // Another fingerprint (other inputs) is not resumed.
+        #expect(try Journal.resume(path: path, fingerprint: "other", plan: plan) == nil)
+        reopened.remove()
+    }
+}
