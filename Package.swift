@@ -41,5 +41,9 @@ let package = Package(
         .testTarget(name: "DivisionOfLabourTests", dependencies: ["DivisionOfLabour", "SimulationKernel", "Statistics"]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "DivisionOfLabour"]),
+        .testTarget(
+            name: "ReportingTests", dependencies: ["Reporting", "Experiments", "Statistics"],
+            exclude: ["Fixtures", "Golden"]),
+        .testTarget(name: "CLITests", dependencies: [], exclude: ["Fixtures"]),
     ]
 )

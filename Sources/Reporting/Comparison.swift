@@ -55,6 +55,7 @@ public struct ComparisonGroup: Sendable {
     /// (means equal up to rounding: relative difference ≤ 1e-9). Undefined means are left
     /// out; ties keep the listed order.
     public func ranking(metric m: Int) -> [(strategy: Int, tiesBest: Bool)] {
+        guard metrics[m].direction != .neutral else { return [] }
         let means = strategies.indices.map { summary(strategy: $0, metric: m).mean }
         let order = strategies.indices.filter { !means[$0].isNaN }.sorted { a, b in
             if ComparisonGroup.same(means[a], means[b]) { return a < b }

@@ -1,14 +1,26 @@
-/// Whether larger or smaller values of a metric are better.
+/// Whether larger or smaller values of a metric are better, or neither (a descriptive
+/// metric such as utilisation, which rises both with useful work and with slow work).
 public enum Direction: String, Sendable, CaseIterable {
     case higherIsBetter = "higher"
     case lowerIsBetter = "lower"
+    case neutral = "none"
 
-    /// True when `a` is strictly better than `b` in this direction.
+    /// True when `a` is strictly better than `b` in this direction (never, for neutral).
     public func prefers(_ a: Double, over b: Double) -> Bool {
-        self == .higherIsBetter ? a > b : a < b
+        switch self {
+        case .higherIsBetter: a > b
+        case .lowerIsBetter: a < b
+        case .neutral: false
+        }
     }
 
-    public var arrow: String { self == .higherIsBetter ? "↑" : "↓" }
+    public var arrow: String {
+        switch self {
+        case .higherIsBetter: "↑"
+        case .lowerIsBetter: "↓"
+        case .neutral: "·"
+        }
+    }
 }
 
 /// Describes one number scored from a run: its name (a CSV column), unit, direction and a

@@ -37,7 +37,7 @@ struct ListCommand: ParsableCommand {
                 }
             case .metrics:
                 for family in Family.allCases {
-                    print("Metrics of \(family.rawValue)  (↑ higher is better, ↓ lower is better)")
+                    print("Metrics of \(family.rawValue)  (↑ higher is better, ↓ lower is better, · descriptive)")
                     for m in family.metrics {
                         print("  \(m.name.padded(20)) \(m.direction.arrow) \(m.unit.padded(10)) \(m.summary)")
                     }
