@@ -18,7 +18,7 @@ extension TeamModel {
             enqueueLocal(step, agent: nextInCycle(candidates), &sim)
         case .leastLoaded:
             var best = -1
-            for a in candidates.map(Int.init) where agents[a].isIdle {
+            for a in candidates.lazy.map(Int.init) where agents[a].isIdle {
                 if best < 0 || agents[a].busyTime < agents[best].busyTime { best = a }
             }
             if best >= 0 {
@@ -31,7 +31,7 @@ extension TeamModel {
             let bar = qualificationBar(step, minSuccess: minSuccess)
             var best = -1
             var bestCost = Double.infinity
-            for a in candidates.map(Int.init) where agents[a].isIdle {
+            for a in candidates.lazy.map(Int.init) where agents[a].isIdle {
                 let p = successProbability(step, agent: a)
                 guard p >= bar, p > 0 else { continue }
                 let cost = agents[a].profile.costRate * plannedDuration(step, agent: a) / p
@@ -48,7 +48,7 @@ extension TeamModel {
             sim.schedule(.announce(step: Int32(step)), after: delay)
         case .responseThreshold:
             board.append(Int32(step))
-            for a in candidates.map(Int.init) where agents[a].isIdle && !agents[a].pollPending {
+            for a in candidates.lazy.map(Int.init) where agents[a].isIdle && !agents[a].pollPending {
                 lookAtBoard(a, &sim)
             }
         }
@@ -129,7 +129,7 @@ extension TeamModel {
         messages += candidates.count                // bids
         var best = -1
         var bestValue = Double.infinity
-        for a in candidates.map(Int.init) {
+        for a in candidates.lazy.map(Int.init) {
             let p = successProbability(step, agent: a)
             guard p > 0 else { continue }
             let duration = plannedDuration(step, agent: a)

@@ -88,6 +88,14 @@ struct InputErrorTests {
         }
     }
 
+    @Test("a folder given as a file cannot be read")
+    func folderAsFile() throws {
+        let dir = try Self.folder([:])
+        #expect(throws: InputError([Diagnostic("cannot read file", at: SourceLocation(path: dir, line: 1, column: 1))])) {
+            try ScenarioLoader.load(path: dir)
+        }
+    }
+
     @Test("suite errors: unknown strategy with a suggestion, bad parameter, bad grid key and grid value")
     func badSuite() throws {
         let dir = try Self.folder(["s.yaml": Self.validScenario, "suite.yaml": """

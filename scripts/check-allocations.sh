@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Checks invariant 5 of the design: the event loop allocates nothing per event in steady
+# state. Runs the hold model and an M/M/4 team under every strategy at two sizes (10× apart)
+# in a release build with a malloc-counting LD_PRELOAD library; the number of allocations
+# may grow only by amortised array growth, not with the events.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p scripts/bin
+gcc -O2 -shared -fPIC -o scripts/bin/malloc_counter.so scripts/malloc_counter.c -ldl
+swift build -c release --product coordbench 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' >&2
+bin=.build/release/coordbench
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+count() { LD_PRELOAD="$PWD/scripts/bin/malloc_counter.so" "$@" 2>&1 >/dev/null | sed -n 's/^mallocs: //p'; }
+limit=200
+failed=0
+check() {  # name small large
+    local growth=$(( $3 - $2 ))
+    if [ "$growth" -gt "$limit" ]; then
+        echo "allocation check FAILED: $1 allocated $2 then $3 (+$growth) for 10× the events" >&2
+        failed=1
+    else
+        echo "allocation check ok: $1 ($2 → $3 mallocs for 10× the events)"
+    fi
+}
+check "hold model" "$(count $bin bench --pending 1000 --events 100000 --repeats 1 --plain)" \
+                   "$(count $bin bench --pending 1000 --events 1000000 --repeats 1 --plain)"
+for n in 10000 100000; do
+    cat > "$tmp/team-$n.yaml" <<YAML
+family: division-of-labour
+task-types: [a, b]
+agents:
+  - {name: agent, count: 4, reliability: 0.9, skills: {a: 1, b: 0.7}}
+  - {name: reviewer, role: reviewer}
+workload:
+  arrivals: {process: poisson, rate: 3, count: $n}
+  size: {distribution: exponential, mean: 1}
+  difficulty: {distribution: uniform, min: 0, max: 1}
+failures: {detection: reviewer, review-time: 0.05}
+YAML
+done
+for strategy in $($bin list strategies | awk '/^  [a-z]/ {print $1}'); do
+    check "$strategy" "$(count $bin simulate "$tmp/team-10000.yaml" --strategy "$strategy")" \
+                      "$(count $bin simulate "$tmp/team-100000.yaml" --strategy "$strategy")"
+done
+exit $failed
