@@ -40,7 +40,7 @@ let package = Package(
         .testTarget(name: "SimulationKernelTests", dependencies: ["SimulationKernel"]),
         .testTarget(name: "DivisionOfLabourTests", dependencies: ["DivisionOfLabour", "SimulationKernel", "Statistics"]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "DivisionOfLabour"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "DivisionOfLabour", "Statistics"]),
         .testTarget(
             name: "ReportingTests", dependencies: ["Reporting", "Experiments", "Statistics"],
             exclude: ["Fixtures", "Golden"]),

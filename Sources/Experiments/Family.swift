@@ -8,7 +8,7 @@ public enum Family: String, CaseIterable, Sendable {
 
     public var summary: String {
         switch self {
-        case .divisionOfLabour: DivisionOfLabour.summary
+        case .divisionOfLabour: DivisionOfLabourFamily.summary
         }
     }
 
@@ -91,7 +91,7 @@ extension ScenarioModel {
     public func run(_ policy: StrategyChoice.Policy, workloadIdentity: String, identity: String) -> RunOutcome {
         switch (self, policy) {
         case (.divisionOfLabour(let scenario), .divisionOfLabour(let strategy)):
-            let outcome = DivisionOfLabour.run(
+            let outcome = DivisionOfLabourFamily.run(
                 scenario, strategy: strategy, workload: RandomStreams(identity: workloadIdentity),
                 strategy: RandomStreams(identity: identity))
             return RunOutcome(stopReason: outcome.stopReason, events: outcome.events, metrics: outcome.metrics)

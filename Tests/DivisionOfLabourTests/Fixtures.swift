@@ -23,7 +23,7 @@ enum Fixtures {
 
     static func run(_ scenario: DivisionOfLabourScenario, _ strategy: Strategy, replication: Int = 0) -> [String: Double] {
         let identity = "test|\(scenario.name)|rep=\(replication)"
-        let outcome = DivisionOfLabour.run(
+        let outcome = DivisionOfLabourFamily.run(
             scenario, strategy: strategy, workload: RandomStreams(identity: identity),
             strategy: RandomStreams(identity: identity + "|strategy"))
         var metrics = Dictionary(uniqueKeysWithValues: zip(TeamMetrics.descriptors.map(\.name), outcome.metrics))

@@ -2,7 +2,7 @@ import SimulationKernel
 
 /// The division-of-labour family: a team of agents with different skills, speeds, costs and
 /// reliabilities works through arriving tasks; strategies decide who does what.
-public enum DivisionOfLabour {
+public enum DivisionOfLabourFamily {
     public static let name = "division-of-labour"
     public static let summary = "a team with different skills, speeds, costs and reliabilities works through arriving tasks"
 
