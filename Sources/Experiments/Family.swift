@@ -1,14 +1,17 @@
 import DivisionOfLabour
+import Negotiation
 import SimulationKernel
 
 /// The scenario families coordbench knows. Runtime choice between them is made here, once
 /// per run; inside a run everything is concrete.
 public enum Family: String, CaseIterable, Sendable {
     case divisionOfLabour = "division-of-labour"
+    case negotiation
 
     public var summary: String {
         switch self {
         case .divisionOfLabour: DivisionOfLabourFamily.summary
+        case .negotiation: NegotiationFamily.summary
         }
     }
 
@@ -16,6 +19,7 @@ public enum Family: String, CaseIterable, Sendable {
     public var strategies: [StrategyDescriptor] {
         switch self {
         case .divisionOfLabour: Strategy.catalogue
+        case .negotiation: NegotiationProtocol.catalogue
         }
     }
 
@@ -23,6 +27,7 @@ public enum Family: String, CaseIterable, Sendable {
     public var metrics: [MetricDescriptor] {
         switch self {
         case .divisionOfLabour: TeamMetrics.descriptors
+        case .negotiation: NegotiationMetrics.descriptors
         }
     }
 }
@@ -30,10 +35,12 @@ public enum Family: String, CaseIterable, Sendable {
 /// A parsed scenario of any family.
 public enum ScenarioModel: Sendable {
     case divisionOfLabour(DivisionOfLabourScenario)
+    case negotiation(NegotiationScenario)
 
     public var family: Family {
         switch self {
         case .divisionOfLabour: .divisionOfLabour
+        case .negotiation: .negotiation
         }
     }
 }
@@ -43,6 +50,7 @@ public enum ScenarioModel: Sendable {
 public struct StrategyChoice: Sendable {
     public enum Policy: Sendable {
         case divisionOfLabour(Strategy)
+        case negotiation(NegotiationProtocol)
     }
 
     public let name: String
@@ -62,11 +70,14 @@ public struct StrategyChoice: Sendable {
         self.label = label ?? (ordered.isEmpty ? name : name + "(" + ordered.map { p in
             "\(p.name)=" + descriptor.parameters.first { $0.name == p.name }!.format(p.value)
         }.joined(separator: ",") + ")")
+        let values = Dictionary(uniqueKeysWithValues: ordered.map { ($0.name, $0.value) })
         switch family {
         case .divisionOfLabour:
-            guard let strategy = Strategy(name: name, parameters: Dictionary(uniqueKeysWithValues: ordered.map { ($0.name, $0.value) }))
-            else { return nil }
+            guard let strategy = Strategy(name: name, parameters: values) else { return nil }
             policy = .divisionOfLabour(strategy)
+        case .negotiation:
+            guard let negotiationProtocol = NegotiationProtocol(name: name, parameters: values) else { return nil }
+            policy = .negotiation(negotiationProtocol)
         }
     }
 }
@@ -95,6 +106,14 @@ extension ScenarioModel {
                 scenario, strategy: strategy, workload: RandomStreams(identity: workloadIdentity),
                 strategy: RandomStreams(identity: identity))
             return RunOutcome(stopReason: outcome.stopReason, events: outcome.events, metrics: outcome.metrics)
+        case (.negotiation(let scenario), .negotiation(let negotiationProtocol)):
+            let outcome = NegotiationFamily.run(
+                scenario, protocol: negotiationProtocol, workload: RandomStreams(identity: workloadIdentity),
+                strategy: RandomStreams(identity: identity))
+            // A negotiation always ends by agreement or deadline; its events are its offers.
+            return RunOutcome(stopReason: .drained, events: outcome.result.offers, metrics: outcome.metrics)
+        default:
+            preconditionFailure("strategy of another family; the suite reader prevents this")
         }
     }
 }

@@ -55,6 +55,8 @@ public enum ScenarioLoader {
                 switch Family(rawValue: text) {
                 case .divisionOfLabour:
                     model = DivisionOfLabourScenarioReader.read(root, name: name, in: file).map { .divisionOfLabour($0) }
+                case .negotiation:
+                    model = NegotiationScenarioReader.read(root, name: name, in: file).map { .negotiation($0) }
                 case nil:
                     file.error(unknownMessage("family", text, known: families), at: familyNode)
                 }

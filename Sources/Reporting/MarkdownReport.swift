@@ -23,7 +23,7 @@ public enum MarkdownReport {
         lines.append("Every strategy of a replication faces the same workload (common random numbers), so "
                      + "differences are tested pairwise (paired t-test, significant when p < \(formatNumber(significanceLevel))). "
                      + "↑ higher is better, ↓ lower is better; the best mean of each column is in **bold**.")
-        for group in groups {
+        for (index, group) in groups.enumerated() {
             lines.append("")
             var title = "## \(group.scenario.name)"
             if !group.point.isEmpty { title += " — " + group.point.map { "\($0.key) = \($0.value)" }.joined(separator: ", ") }
@@ -42,6 +42,10 @@ public enum MarkdownReport {
                 lines.append("⚠ Runs that did not finish their work (metrics cover the time until the stop): "
                              + notes.joined(separator: "; ") + ".")
             }
+            // After the last grid point of a scenario, compare the points side by side.
+            let isLast = index + 1 == groups.count || groups[index + 1].scenario.name != group.scenario.name
+            let points = groups.filter { $0.scenario.name == group.scenario.name }
+            if isLast && points.count > 1 { lines += gridOverview(points) }
         }
         lines.append("")
         return lines.joined(separator: "\n")
@@ -75,6 +79,32 @@ public enum MarkdownReport {
                 row += " \(cell) |"
             }
             lines.append(row)
+        }
+        return lines
+    }
+
+    /// One table per key metric: grid points × strategies, means only, the best of each row
+    /// in bold — how the comparison changes across the grid (loads, tactic populations…).
+    static func gridOverview(_ points: [ComparisonGroup]) -> [String] {
+        let first = points[0]
+        var lines = ["", "### \(first.scenario.name) across the grid", "",
+                     "Means per grid point; the best strategy of each row in bold."]
+        for m in keyMetrics(first) {
+            let metric = first.metrics[m]
+            lines += ["", "**\(metric.name)** \(metric.direction.arrow) (\(metric.unit))", "",
+                      "| grid point | " + first.strategies.joined(separator: " | ") + " |",
+                      "|---|" + String(repeating: "---:|", count: first.strategies.count)]
+            for group in points {
+                let ranking = group.ranking(metric: m)
+                let tied = Set(ranking.filter(\.tiesBest).map(\.strategy))
+                let bold = tied.count == group.strategies.count ? [] : tied
+                let cells = group.strategies.indices.map { s -> String in
+                    let text = format(group.summary(strategy: s, metric: m).mean)
+                    return bold.contains(s) ? "**\(text)**" : text
+                }
+                let label = group.point.map { "\($0.key) = \($0.value)" }.joined(separator: ", ")
+                lines.append("| \(label) | " + cells.joined(separator: " | ") + " |")
+            }
         }
         return lines
     }

@@ -1,11 +1,13 @@
 import ArgumentParser
+import Experiments
 import Foundation
 import SimulationKernel
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure the event kernel with the hold model (see scripts/bench.sh for the C++ comparison).")
+        abstract: "Measure the event kernel with the hold model (see scripts/bench.sh for the C++ comparison), "
+            + "or the runs per second of one scenario under one strategy.")
 
     @Option(help: "Pending-event counts to measure, comma-separated.")
     var pending: String = "1000,100000"
@@ -19,7 +21,17 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Print one line per size: PENDING EVENTS_PER_SECOND CHECKSUM.")
     var plain = false
 
+    @Option(help: "Instead of the hold model, time whole runs of this scenario (set-up included).")
+    var scenario: String?
+
+    @Option(help: "The strategy for --scenario.")
+    var strategy: String?
+
+    @Option(help: "Seconds to keep repeating runs of --scenario.")
+    var seconds: Double = 2
+
     func run() throws {
+        if let scenario { return try benchScenario(scenario) }
         let sizes = pending.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !sizes.isEmpty, sizes.allSatisfy({ $0 > 0 }) else {
             throw ValidationError("--pending must list positive whole numbers, e.g. 1000,100000")
@@ -41,5 +53,38 @@ struct BenchCommand: ParsableCommand {
                 print("hold model, \(size) pending: \(String(format: "%.2f", best / 1e6)) M events/s (checksum \(String(format: "%.6f", checksum)))")
             }
         }
+    }
+
+    /// Runs per second of one scenario under one strategy, each run from the parsed scenario
+    /// to its metrics (domain or workload, agents, simulation, scoring).
+    func benchScenario(_ path: String) throws {
+        let loaded: Scenario
+        do {
+            loaded = try ScenarioLoader.load(path: path)
+        } catch {
+            Terminal.report(error)
+            throw ExitCode(ExitStatus.badInput)
+        }
+        guard let name = strategy, let choice = StrategyChoice(family: loaded.family, name: name) else {
+            Terminal.printError("error: --scenario needs --strategy, one of: "
+                                + loaded.family.strategies.map(\.name).joined(separator: ", "))
+            throw ExitCode(ExitStatus.badInput)
+        }
+        let spec = RunSpec(index: 0, scenario: loaded, point: [], strategy: choice, replication: 0, baseSeed: 1)
+        var runs = 0
+        var outcome: RunOutcome?
+        let start = DispatchTime.now().uptimeNanoseconds
+        var elapsed = 0.0
+        while elapsed < seconds {
+            for _ in 0..<100 {
+                outcome = loaded.model.run(choice.policy, workloadIdentity: spec.workloadIdentity, identity: spec.identity)
+            }
+            runs += 100
+            elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        }
+        let metrics = zip(loaded.family.metrics, outcome!.metrics).prefix(3)
+            .map { "\($0.name)=\(formatNumber($1))" }.joined(separator: " ")
+        print("\(loaded.name) under \(choice.label): \(runs) runs in \(String(format: "%.2f", elapsed)) s; \(metrics)")
+        print("runs_per_second \(String(format: "%.1f", Double(runs) / elapsed))")
     }
 }

@@ -67,7 +67,7 @@ struct InputErrorTests {
         // Unknown family.
         (validScenario.replacingOccurrences(of: "family: division-of-labour", with: "family: division-of-labor"),
          ["s.yaml:1:9: error: unknown family 'division-of-labor'; did you mean 'division-of-labour'? expected one of: "
-          + "division-of-labour"]),
+          + "division-of-labour, negotiation"]),
         // Several problems at once are all reported.
         (validScenario.replacingOccurrences(of: "count: 2", with: "count: zero")
             .replacingOccurrences(of: "mean: 1}", with: "mean: 0}"),
@@ -86,6 +86,37 @@ struct InputErrorTests {
         #expect(throws: InputError([Diagnostic("no such file", at: SourceLocation(path: "/nonexistent/x.yaml", line: 1, column: 1))])) {
             try ScenarioLoader.load(path: "/nonexistent/x.yaml")
         }
+    }
+
+    static let negotiationScenario = """
+        family: negotiation
+        deadline: 10
+        domain:
+          issues:
+            - {name: price, values: [low, high]}
+        agents:
+          - {name: a, tactic: boulware, weights: {price: 1}, values: {price: [1, 0]}}
+          - {name: b, tactic: conceder, weights: {price: 1}, values: {price: [0, 1]}}
+
+        """
+
+    @Test("bad negotiation input", arguments: [
+        (negotiationScenario, [String]()),
+        (negotiationScenario.replacingOccurrences(of: "tactic: conceder", with: "tactic: concede"),
+         ["s.yaml:8:23: error: unknown tactic 'concede'; did you mean 'conceder'? expected one of: boulware, linear, "
+          + "conceder, time-based, hardliner, tit-for-tat, random, rubinstein"]),
+        (negotiationScenario.replacingOccurrences(of: "values: {price: [0, 1]}", with: "values: {price: [0, 1, 1]}"),
+         ["s.yaml:8:70: error: values.price must list one utility (0…1) per value: 2 for low, high"]),
+        (negotiationScenario.replacingOccurrences(of: "weights: {price: 1}, values: {price: [1, 0]}",
+                                                   with: "weights: {price: 0.5}, values: {price: [1, 0]}"),
+         ["s.yaml:7:42: error: weights of agent 'a' sum to 0.5; they must sum to 1"]),
+        (negotiationScenario.replacingOccurrences(of: "deadline: 10", with: "deadline: 0"),
+         ["s.yaml:2:11: error: deadline 0 is out of range; must be from 1 to 1000000"]),
+        (negotiationScenario.replacingOccurrences(of: "tactic: boulware,", with: "tactic: hardliner, exponent: 3,"),
+         ["s.yaml:7:44: error: 'exponent' only applies to time-based tactics (boulware, linear, conceder, time-based)"]),
+    ])
+    func badNegotiation(text: String, expected: [String]) throws {
+        #expect(try Self.scenarioErrors(text) == expected)
     }
 
     @Test("a folder given as a file cannot be read")

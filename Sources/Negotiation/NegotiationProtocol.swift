@@ -1,0 +1,89 @@
+import SimulationKernel
+
+/// A negotiation protocol: the orchestration strategy of this family.
+public enum NegotiationProtocol: Sendable, Equatable {
+    /// Stacked alternating offers (NegMAS's SAO) with a deadline in rounds: in each round
+    /// every agent in turn, first agent first, accepts the standing offer or replaces it with
+    /// its own; making an offer counts as accepting it; agreement when every agent has
+    /// accepted the standing offer; none by the deadline ⇒ reserved values. Bilateral or
+    /// multilateral (round robin). Relative time in round s of N is (s + 1)/(N + 1), the same
+    /// for every agent of the round; discounting is per round, by the round of agreement.
+    case alternatingOffers
+    /// The same protocol with one offer per step: the deadline counts single actions and
+    /// discounting is per offer, as in Rubinstein's model.
+    case offerPerStep
+    /// Single-text mediation: a mediator starts from a random text and in each of the
+    /// deadline's rounds proposes a variant (one issue changed at random); every agent votes,
+    /// and the variant replaces the text when all accept. Agents accept a variant at least as
+    /// good for them as the text, or (time-based tactics) at or above their aspiration. The
+    /// final text is the agreement if it is rational for everyone.
+    case singleText
+    /// An arbitrator with full information imposes the Nash bargaining solution: the rational
+    /// outcome maximising Π (uᵢ − rᵢ). The reference upper bound of the others.
+    case nashArbitrator
+
+    public static let catalogue: [StrategyDescriptor] = [
+        StrategyDescriptor("sao", "stacked alternating offers, rounds, deadline; bilateral or multilateral (NegMAS SAO)"),
+        StrategyDescriptor("sao-per-offer", "alternating offers, one offer per step, per-offer discounting (Rubinstein timing)"),
+        StrategyDescriptor("single-text", "a mediator proposes variants of one text; agents vote; hill-climbs on accepted texts"),
+        StrategyDescriptor("nash-arbitrator", "imposes the Nash bargaining solution with full information (upper bound)"),
+    ]
+
+    public init?(name: String, parameters: [String: Double] = [:]) {
+        switch name {
+        case "sao": self = .alternatingOffers
+        case "sao-per-offer": self = .offerPerStep
+        case "single-text": self = .singleText
+        case "nash-arbitrator": self = .nashArbitrator
+        default: return nil
+        }
+    }
+}
+
+/// Runs negotiations.
+public enum NegotiationFamily {
+    public static let name = "negotiation"
+    public static let summary = "agents with private multi-issue preferences bargain under a protocol and a deadline"
+
+    /// The outcome of one run.
+    public struct Outcome: Sendable {
+        public var result: NegotiationResult
+        public var metrics: [Double]
+    }
+
+    /// Runs `scenario` under `protocol`: the domain comes from the workload streams
+    /// (strategy-independent), random choices of tactics and mediator from `strategy`.
+    public static func run(
+        _ scenario: NegotiationScenario, protocol: NegotiationProtocol,
+        workload: RandomStreams, strategy: RandomStreams, recordTrace: Bool = false
+    ) -> Outcome {
+        let domain = scenario.domain(streams: workload)
+        let result = negotiate(domain, tactics: scenario.agents.map(\.tactic), deadline: scenario.deadline,
+                               protocol: `protocol`, stream: strategy.stream("strategy"), recordTrace: recordTrace)
+        let metrics = NegotiationMetrics.score(result, domain: domain, solutions: BargainingSolutions(domain))
+        return Outcome(result: result, metrics: metrics)
+    }
+
+    /// One negotiation on a given domain.
+    public static func negotiate(
+        _ domain: NegotiationDomain, tactics: [Tactic], deadline: Int, protocol: NegotiationProtocol,
+        stream: RandomStream, recordTrace: Bool = false
+    ) -> NegotiationResult {
+        switch `protocol` {
+        case .alternatingOffers, .offerPerStep:
+            var session = AlternatingOffers(domain: domain, tactics: tactics, deadline: deadline,
+                                            perOffer: `protocol` == .offerPerStep, stream: stream, recordTrace: recordTrace)
+            return session.run()
+        case .singleText:
+            return singleText(domain, tactics: tactics, deadline: deadline, stream: stream)
+        case .nashArbitrator:
+            let n = domain.agentCount
+            guard let nash = BargainingSolutions(domain).nash else {
+                return NegotiationResult(agreement: nil, rounds: 1, offers: 0,
+                                         utilities: domain.preferences.map(\.reserved), trace: [])
+            }
+            return NegotiationResult(agreement: nash, rounds: 1, offers: 1,
+                                     utilities: (0..<n).map { domain.utility($0, nash) }, trace: [])
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import SimulationKernel
+
+extension NegotiationFamily {
+    /// Single-text mediation (see `NegotiationProtocol.singleText`). The mediator's draws
+    /// come from `stream`: the first text, then per round an issue and a new value for it.
+    static func singleText(_ domain: NegotiationDomain, tactics: [Tactic], deadline: Int,
+                           stream: RandomStream) -> NegotiationResult {
+        let n = domain.agentCount
+        let agents = tactics.enumerated().map { Negotiator(agent: $0.offset, tactic: $0.element, domain: domain) }
+        let space = domain.space
+        var text = stream.integer(below: domain.outcomeCount)
+        var adoptedRound = 0
+        var offers = 1
+        for round in 0..<deadline {
+            let issue = stream.integer(below: space.issues.count)
+            let size = space.issues[issue].values.count
+            guard size > 1 else { continue }
+            var values = space.values(of: text)
+            values[issue] = (values[issue] + 1 + stream.integer(below: size - 1)) % size
+            let variant = space.index(of: values)
+            offers += 1
+            let t = min(1.0, Double(round + 1) / Double(deadline + 1))
+            var unanimous = true
+            for agent in agents {
+                let gain = agent.utility[variant], now = agent.utility[text]
+                let yes: Bool
+                switch agent.tactic {
+                case .timeBased(let x): yes = gain >= now || gain >= agent.aspiration(t, exponent: x)
+                case .random: yes = stream.bernoulli(0.5)
+                case .hardliner, .titForTat, .rubinstein: yes = gain >= now
+                }
+                if !yes { unanimous = false }
+            }
+            if unanimous {
+                text = variant
+                adoptedRound = round
+            }
+        }
+        let rational = (0..<n).allSatisfy { domain.utility($0, text) >= domain.preferences[$0].reserved }
+        guard rational else {
+            return NegotiationResult(agreement: nil, rounds: deadline, offers: offers,
+                                     utilities: domain.preferences.map(\.reserved), trace: [])
+        }
+        let utilities = (0..<n).map { domain.utility($0, text) * pow(domain.preferences[$0].discount, Double(adoptedRound)) }
+        return NegotiationResult(agreement: text, rounds: adoptedRound + 1, offers: offers, utilities: utilities, trace: [])
+    }
+}
