@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Checks invariant 5 of the design: the event loop allocates nothing per event in steady
-# state. Runs the hold model and an M/M/4 team under every strategy at two sizes (10× apart)
-# in a release build with a malloc-counting LD_PRELOAD library; the number of allocations
-# may grow only by amortised array growth, not with the events.
+# state. Runs the hold model, a reviewed two-type team under every division-of-labour
+# strategy, and negotiations that never agree, each at two sizes 10× apart, in a release
+# build with a malloc-counting LD_PRELOAD library; the number of allocations may grow only
+# by amortised array growth, not with the events (or offers).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p scripts/bin
@@ -39,8 +40,20 @@ workload:
 failures: {detection: reviewer, review-time: 0.05}
 YAML
 done
-for strategy in $($bin list strategies | awk '/^  [a-z]/ {print $1}'); do
+strategies_of() {  # the strategy names listed under one family
+    $bin list strategies | awk -v family="$1" '/^Strategies of / {on = ($3 == family)} on && /^  [a-z]/ {print $1}'
+}
+for strategy in $(strategies_of division-of-labour); do
     check "$strategy" "$(count $bin simulate "$tmp/team-10000.yaml" --strategy "$strategy")" \
                       "$(count $bin simulate "$tmp/team-100000.yaml" --strategy "$strategy")"
+done
+# Negotiation: hardliners never agree, so offers grow with the deadline (10× apart).
+for deadline in 100 1000; do
+    sed "s/^deadline: .*/deadline: $deadline/; s/tactic: boulware/tactic: hardliner/; s/tactic: conceder/tactic: hardliner/" \
+        scenarios/negotiation/supplier.yaml > "$tmp/negotiation-$deadline.yaml"
+done
+for strategy in sao sao-per-offer single-text; do
+    check "negotiation $strategy" "$(count $bin simulate "$tmp/negotiation-100.yaml" --strategy "$strategy")" \
+                                  "$(count $bin simulate "$tmp/negotiation-1000.yaml" --strategy "$strategy")"
 done
 exit $failed

@@ -38,6 +38,11 @@ public struct OutcomeSpace: Sendable, Equatable {
         (index / strides[issue]) % issues[issue].values.count
     }
 
+    /// Outcome `index` with `issue` set to value `value` (no allocation).
+    @inlinable public func replacing(_ issue: Int, with value: Int, in index: Int) -> Int {
+        index + (value - self.value(of: issue, in: index)) * strides[issue]
+    }
+
     /// Value indices of outcome `index`, one per issue.
     public func values(of index: Int) -> [Int] { issues.indices.map { value(of: $0, in: index) } }
 

@@ -16,9 +16,8 @@ extension NegotiationFamily {
             let issue = stream.integer(below: space.issues.count)
             let size = space.issues[issue].values.count
             guard size > 1 else { continue }
-            var values = space.values(of: text)
-            values[issue] = (values[issue] + 1 + stream.integer(below: size - 1)) % size
-            let variant = space.index(of: values)
+            let current = space.value(of: issue, in: text)
+            let variant = space.replacing(issue, with: (current + 1 + stream.integer(below: size - 1)) % size, in: text)
             offers += 1
             let t = min(1.0, Double(round + 1) / Double(deadline + 1))
             var unanimous = true
