@@ -1,5 +1,6 @@
 import DivisionOfLabour
 import Negotiation
+import ResourceAllocation
 import SimulationKernel
 
 /// The scenario families coordbench knows. Runtime choice between them is made here, once
@@ -7,11 +8,15 @@ import SimulationKernel
 public enum Family: String, CaseIterable, Sendable {
     case divisionOfLabour = "division-of-labour"
     case negotiation
+    case resourceAllocation = "resource-allocation"
+    case commons
 
     public var summary: String {
         switch self {
         case .divisionOfLabour: DivisionOfLabourFamily.summary
         case .negotiation: NegotiationFamily.summary
+        case .resourceAllocation: ResourceAllocationFamily.summary
+        case .commons: CommonsFamily.summary
         }
     }
 
@@ -20,6 +25,8 @@ public enum Family: String, CaseIterable, Sendable {
         switch self {
         case .divisionOfLabour: Strategy.catalogue
         case .negotiation: NegotiationProtocol.catalogue
+        case .resourceAllocation: Mechanism.catalogue
+        case .commons: Governance.catalogue
         }
     }
 
@@ -28,6 +35,8 @@ public enum Family: String, CaseIterable, Sendable {
         switch self {
         case .divisionOfLabour: TeamMetrics.descriptors
         case .negotiation: NegotiationMetrics.descriptors
+        case .resourceAllocation: ResourceAllocationFamily.metrics
+        case .commons: CommonsFamily.metrics
         }
     }
 }
@@ -36,11 +45,15 @@ public enum Family: String, CaseIterable, Sendable {
 public enum ScenarioModel: Sendable {
     case divisionOfLabour(DivisionOfLabourScenario)
     case negotiation(NegotiationScenario)
+    case market(MarketScenario)
+    case commons(CommonsScenario)
 
     public var family: Family {
         switch self {
         case .divisionOfLabour: .divisionOfLabour
         case .negotiation: .negotiation
+        case .market: .resourceAllocation
+        case .commons: .commons
         }
     }
 }
@@ -51,6 +64,8 @@ public struct StrategyChoice: Sendable {
     public enum Policy: Sendable {
         case divisionOfLabour(Strategy)
         case negotiation(NegotiationProtocol)
+        case market(Mechanism)
+        case commons(Governance)
     }
 
     public let name: String
@@ -78,6 +93,12 @@ public struct StrategyChoice: Sendable {
         case .negotiation:
             guard let negotiationProtocol = NegotiationProtocol(name: name, parameters: values) else { return nil }
             policy = .negotiation(negotiationProtocol)
+        case .resourceAllocation:
+            guard let mechanism = Mechanism(rawValue: name) else { return nil }
+            policy = .market(mechanism)
+        case .commons:
+            guard let governance = Governance(name: name, parameters: values) else { return nil }
+            policy = .commons(governance)
         }
     }
 }
@@ -112,6 +133,17 @@ extension ScenarioModel {
                 strategy: RandomStreams(identity: identity))
             // A negotiation always ends by agreement or deadline; its events are its offers.
             return RunOutcome(stopReason: .drained, events: outcome.result.offers, metrics: outcome.metrics)
+        case (.market(let scenario), .market(let mechanism)):
+            let outcome = ResourceAllocationFamily.run(
+                scenario, mechanism: mechanism, workload: RandomStreams(identity: workloadIdentity),
+                strategy: RandomStreams(identity: identity))
+            return RunOutcome(stopReason: .drained, events: scenario.periods, metrics: outcome.metrics)
+        case (.commons(let scenario), .commons(let governance)):
+            let outcome = CommonsFamily.run(scenario, governance: governance,
+                                            workload: RandomStreams(identity: workloadIdentity),
+                                            strategy: RandomStreams(identity: identity))
+            // A collapse ends the run early, by the model's own rule; it is reported, not hidden.
+            return RunOutcome(stopReason: .drained, events: outcome.result.survival, metrics: outcome.metrics)
         default:
             preconditionFailure("strategy of another family; the suite reader prevents this")
         }

@@ -57,6 +57,10 @@ public enum ScenarioLoader {
                     model = DivisionOfLabourScenarioReader.read(root, name: name, in: file).map { .divisionOfLabour($0) }
                 case .negotiation:
                     model = NegotiationScenarioReader.read(root, name: name, in: file).map { .negotiation($0) }
+                case .resourceAllocation:
+                    model = MarketScenarioReader.read(root, name: name, in: file).map { .market($0) }
+                case .commons:
+                    model = CommonsScenarioReader.read(root, name: name, in: file).map { .commons($0) }
                 case nil:
                     file.error(unknownMessage("family", text, known: families), at: familyNode)
                 }

@@ -121,13 +121,16 @@ public enum MarkdownReport {
                 tiedEverywhere.append(group.metrics[m].name)
                 continue
             }
-            let best = ranking[0].strategy, second = ranking[1].strategy
+            // The best (with any strategies tied with it) against the best of the rest.
+            let best = ranking[0].strategy
+            let tied = ranking.filter(\.tiesBest).map { group.strategies[$0.strategy] }
+            let second = ranking.first { !$0.tiesBest }!.strategy
             let test = PairedComparison(group.values[best][m], group.values[second][m], confidence: group.confidence)
-            let tie = ranking[1].tiesBest
-            let diff = tie ? "0 (tie)" : format(test.meanDifference, halfWidth: test.halfWidth)
-            let significant = tie || test.pValue.isNaN ? "–" : (test.pValue < significanceLevel ? "yes" : "no")
-            lines.append("| \(group.metrics[m].name) | \(group.strategies[best]) | \(group.strategies[second]) | "
-                         + "\(diff) | \(tie ? "–" : formatP(test.pValue)) | \(significant) |")
+            let diff = format(test.meanDifference, halfWidth: test.halfWidth)
+            let significant = test.pValue.isNaN ? "–" : (test.pValue < significanceLevel ? "yes" : "no")
+            let bestLabel = tied.count > 1 ? tied.joined(separator: " = ") : tied[0]
+            lines.append("| \(group.metrics[m].name) | \(bestLabel) | \(group.strategies[second]) | "
+                         + "\(diff) | \(formatP(test.pValue)) | \(significant) |")
         }
         if !tiedEverywhere.isEmpty {
             lines.append("")

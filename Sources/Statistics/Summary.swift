@@ -68,6 +68,20 @@ public enum Sample {
         return values.withUnsafeBufferPointer { gsl_stats_mean($0.baseAddress, 1, $0.count) }
     }
 
+    /// Gini coefficient of non-negative values: Σᵢ Σⱼ |xᵢ − xⱼ| / (2 n² x̄), computed from the
+    /// sorted sample as Σᵢ (2i − n − 1) x₍ᵢ₎ / (n Σx). 0 when all are equal (or all zero),
+    /// (n − 1)/n when one value holds everything; NaN for an empty sample.
+    public static func gini(_ values: [Double]) -> Double {
+        guard !values.isEmpty else { return .nan }
+        let sorted = values.sorted()
+        let total = sorted.reduce(0, +)
+        guard total > 0 else { return 0 }
+        let n = Double(sorted.count)
+        var weighted = 0.0
+        for (i, x) in sorted.enumerated() { weighted += (2 * Double(i + 1) - n - 1) * x }
+        return weighted / (n * total)
+    }
+
     /// Jain's fairness index (Σx)² / (n·Σx²): 1 when all equal, 1/n when one value holds
     /// everything. 1 for an all-zero sample (nobody is favoured); NaN for an empty one.
     public static func jainIndex(_ values: [Double]) -> Double {

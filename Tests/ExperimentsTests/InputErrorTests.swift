@@ -67,7 +67,7 @@ struct InputErrorTests {
         // Unknown family.
         (validScenario.replacingOccurrences(of: "family: division-of-labour", with: "family: division-of-labor"),
          ["s.yaml:1:9: error: unknown family 'division-of-labor'; did you mean 'division-of-labour'? expected one of: "
-          + "division-of-labour, negotiation"]),
+          + "division-of-labour, negotiation, resource-allocation, commons"]),
         // Several problems at once are all reported.
         (validScenario.replacingOccurrences(of: "count: 2", with: "count: zero")
             .replacingOccurrences(of: "mean: 1}", with: "mean: 0}"),
@@ -116,6 +116,18 @@ struct InputErrorTests {
          ["s.yaml:7:44: error: 'exponent' only applies to time-based tactics (boulware, linear, conceder, time-based)"]),
     ])
     func badNegotiation(text: String, expected: [String]) throws {
+        #expect(try Self.scenarioErrors(text) == expected)
+    }
+
+    @Test("bad resource-allocation and commons input", arguments: [
+        ("family: commons\nrounds: 10\nresource: {capacity: 100, growth: 2.5}\nagents:\n  - {name: a, script: greddy, capacity: 5}\n",
+         ["s.yaml:3:35: error: growth 2.5 is out of range; must be > 0 and ≤ 2",
+          "s.yaml:5:23: error: unknown script 'greddy'; did you mean 'greedy'? expected one of: sustainable, greedy, conditional"]),
+        ("family: resource-allocation\nperiods: 5\nsupply: {units: 3}\nbidders:\n"
+            + "  - {name: a, count: 2, need: 1, value: 2, behaviour: shading}\n",
+         ["s.yaml:5:5: error: missing field 'factor' in bidder group 'a' (shading)"]),
+    ])
+    func badResources(text: String, expected: [String]) throws {
         #expect(try Self.scenarioErrors(text) == expected)
     }
 

@@ -58,3 +58,17 @@ struct SummaryTests {
         #expect(same.pValue == 1)
     }
 }
+
+@Suite("Inequality")
+struct InequalityTests {
+    @Test("Gini by hand")
+    func gini() {
+        #expect(Sample.gini([5, 5, 5]) == 0)
+        // One of four holds everything: (n − 1)/n.
+        #expect(abs(Sample.gini([0, 0, 0, 8]) - 0.75) < 1e-15)
+        // 1, 2, 3: Σ|xi − xj| over ordered pairs = 8; 8 / (2 · 9 · 2) = 2/9.
+        #expect(abs(Sample.gini([3, 1, 2]) - 2.0 / 9.0) < 1e-15)
+        #expect(Sample.gini([0, 0]) == 0)
+        #expect(Sample.gini([]).isNaN)
+    }
+}

@@ -1,0 +1,232 @@
+import Foundation
+import SimulationKernel
+import Statistics
+
+/// One bidder of a run: drawn from the workload streams, then served by the mechanism.
+public struct Bidder: Sendable {
+    public let group: Int
+    public let arrival: Int
+    public let need: Double
+    public let value: Double
+    public let claim: Double
+    public let bid: Double
+    public let priority: Double
+    public internal(set) var received = 0.0
+    public internal(set) var paid = 0.0
+    /// Period in which its true need was met, if it was.
+    public internal(set) var satisfiedAt: Int?
+
+    public var useful: Double { min(received, need) }
+    /// Value of what it received (up to its need) minus what it paid.
+    public var utility: Double { value * useful - paid }
+}
+
+/// The strategy-independent workload of a market run: bidders (arrival, need, value) and the
+/// supply of every period, drawn from the streams `arrivals`, `needs`, `values`, `supply`.
+public struct MarketWorkload: Sendable {
+    public let bidders: [Bidder]
+    public let supply: [Double]
+
+    public init(_ scenario: MarketScenario, streams: RandomStreams) {
+        let arrivals = streams.stream("arrivals")
+        let needs = streams.stream("needs")
+        let values = streams.stream("values")
+        let supplies = streams.stream("supply")
+        var bidders: [Bidder] = []
+        var supply: [Double] = []
+        for period in 0..<scenario.periods {
+            let s = max(0, scenario.supply.draw(from: supplies))
+            supply.append(scenario.divisible ? s : s.rounded(.down))
+            for (g, group) in scenario.groups.enumerated() {
+                let count = (period == 0 ? group.initial : 0) + (group.arrivalRate > 0 ? arrivals.poisson(mean: group.arrivalRate) : 0)
+                for _ in 0..<count {
+                    var need = max(group.need.draw(from: needs), scenario.divisible ? 1e-9 : 1)
+                    if !scenario.divisible { need = need.rounded(.up) }
+                    let value = max(0, group.value.draw(from: values))
+                    var claim = need, bid = value
+                    switch group.behaviour {
+                    case .truthful: break
+                    case .shading(let f): bid = f * value
+                    case .overClaiming(let f):
+                        claim = f * need
+                        if !scenario.divisible { claim = claim.rounded(.up) }
+                    case .budgetConstrained(let budget): bid = min(value, budget / need)
+                    }
+                    bidders.append(Bidder(group: g, arrival: period, need: need, value: value, claim: claim, bid: bid,
+                                          priority: group.priority))
+                }
+            }
+        }
+        self.bidders = bidders
+        self.supply = supply
+    }
+}
+
+/// Runs the market period by period.
+public enum MarketModel {
+    /// Allocates every period's supply with `mechanism`; `stream` feeds the lottery.
+    public static func run(_ scenario: MarketScenario, workload: MarketWorkload, mechanism: Mechanism,
+                           stream: RandomStream) -> [Bidder] {
+        var bidders = workload.bidders
+        let integral = !scenario.divisible
+        var cursor = 0                      // equal-share round robin
+        var active: [Int] = []
+        var next = 0
+        for period in 0..<scenario.periods {
+            while next < bidders.count && bidders[next].arrival <= period {
+                active.append(next)
+                next += 1
+            }
+            // The central allocator works on true needs; every other mechanism on claims.
+            let remaining: (Int) -> Double = mechanism == .central
+                ? { bidders[$0].need - bidders[$0].received } : { bidders[$0].claim - bidders[$0].received }
+            active.removeAll { remaining($0) <= 1e-12 }
+            guard !active.isEmpty else { continue }
+            let want = active.map(remaining)
+            let supply = workload.supply[period]
+            var grant = Array(repeating: 0.0, count: active.count)
+            var pay = Array(repeating: 0.0, count: active.count)
+            switch mechanism {
+            case .firstComeFirstServed:
+                grant = Allocation.fill(order: Array(active.indices), want: want, supply: supply)
+            case .lottery:
+                var order = Array(active.indices)
+                for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, stream.integer(below: i + 1)) }
+                grant = Allocation.fill(order: order, want: want, supply: supply)
+            case .equalShare:
+                grant = integral ? Allocation.roundRobin(want: want, supply: supply, start: &cursor)
+                                 : Allocation.waterFill(want: want, weights: want.map { _ in 1 }, supply: supply)
+            case .proportionalNeed:
+                grant = Allocation.proportional(want: want, weights: want, supply: supply, integral: integral)
+            case .proportionalBid:
+                let weights = active.indices.map { bidders[active[$0]].bid * want[$0] }
+                grant = Allocation.proportional(want: want, weights: weights, supply: supply, integral: integral)
+                pay = active.indices.map { grant[$0] * bidders[active[$0]].bid }
+            case .firstPrice:
+                let order = Allocation.byDescending(active.map { bidders[$0].bid })
+                grant = Allocation.fill(order: order, want: want, supply: supply)
+                pay = active.indices.map { grant[$0] * bidders[active[$0]].bid }
+            case .vickrey:
+                (grant, pay) = Allocation.vcg(bids: active.map { bidders[$0].bid }, want: want, supply: supply)
+            case .priority:
+                let order = active.indices.sorted {
+                    let a = bidders[active[$0]].priority, b = bidders[active[$1]].priority
+                    return a != b ? a > b : $0 < $1
+                }
+                grant = Allocation.fill(order: order, want: want, supply: supply)
+            case .central:
+                let order = Allocation.byDescending(active.map { bidders[$0].value })
+                grant = Allocation.fill(order: order, want: want, supply: supply)
+            }
+            for (k, b) in active.enumerated() {
+                bidders[b].received += grant[k]
+                bidders[b].paid += pay[k]
+                if bidders[b].satisfiedAt == nil && bidders[b].received >= bidders[b].need - 1e-9 {
+                    bidders[b].satisfiedAt = period
+                }
+            }
+        }
+        return bidders
+    }
+}
+
+/// Allocation rules over a period's waiting bidders (indices into `want`). Ties go to the
+/// lower index, i.e. the earlier arrival.
+enum Allocation {
+    /// Serves `order` in turn, each up to its want, until the supply is gone.
+    static func fill(order: [Int], want: [Double], supply: Double) -> [Double] {
+        var grant = Array(repeating: 0.0, count: want.count)
+        var left = supply
+        for i in order where left > 0 {
+            grant[i] = min(want[i], left)
+            left -= grant[i]
+        }
+        return grant
+    }
+
+    /// Indices by descending key, ties by ascending index.
+    static func byDescending(_ keys: [Double]) -> [Int] {
+        keys.indices.sorted { keys[$0] != keys[$1] ? keys[$0] > keys[$1] : $0 < $1 }
+    }
+
+    /// Divisible shares in proportion to `weights`, capped at `want`, the excess of capped
+    /// bidders shared again among the others (water-filling).
+    static func waterFill(want: [Double], weights: [Double], supply: Double) -> [Double] {
+        var grant = Array(repeating: 0.0, count: want.count)
+        var open = want.indices.filter { want[$0] > 0 && weights[$0] > 0 }
+        var left = supply
+        while left > 1e-12 && !open.isEmpty {
+            let total = open.reduce(0.0) { $0 + weights[$1] }
+            var capped: [Int] = []
+            for i in open where left * weights[i] / total >= want[i] - grant[i] { capped.append(i) }
+            if capped.isEmpty {
+                for i in open { grant[i] += left * weights[i] / total }
+                left = 0
+            } else {
+                for i in capped {
+                    left -= want[i] - grant[i]
+                    grant[i] = want[i]
+                }
+                open.removeAll { capped.contains($0) }
+            }
+        }
+        return grant
+    }
+
+    /// Proportional shares; for whole units, the floors of the divisible shares plus the
+    /// remaining units by largest remainder (Hamilton), never beyond a want.
+    static func proportional(want: [Double], weights: [Double], supply: Double, integral: Bool) -> [Double] {
+        let shares = waterFill(want: want, weights: weights, supply: supply)
+        guard integral else { return shares }
+        var grant = shares.map { $0.rounded(.down) }
+        var left = Int((min(supply, want.reduce(0, +)) - grant.reduce(0, +)).rounded())
+        let order = byDescending(shares.indices.map { shares[$0] - grant[$0] })
+        while left > 0 {
+            var progressed = false
+            for i in order where left > 0 && grant[i] + 1 <= want[i] {
+                grant[i] += 1
+                left -= 1
+                progressed = true
+            }
+            if !progressed { break }
+        }
+        return grant
+    }
+
+    /// Whole units one at a time in cyclic order, continuing from `start` across periods.
+    static func roundRobin(want: [Double], supply: Double, start: inout Int) -> [Double] {
+        var grant = Array(repeating: 0.0, count: want.count)
+        var left = Int(supply)
+        let n = want.count
+        var i = start % max(n, 1)
+        var idle = 0
+        while left > 0 && idle < n {
+            if grant[i] + 1 <= want[i] {
+                grant[i] += 1
+                left -= 1
+                idle = 0
+            } else {
+                idle += 1
+            }
+            i = (i + 1) % n
+        }
+        start = i
+        return grant
+    }
+
+    /// VCG for bidders with a constant value per unit up to their want: units go to the
+    /// highest bids; each winner pays the bids its units displace (the others' welfare
+    /// without it minus their welfare with it). One item: the second-highest bid.
+    static func vcg(bids: [Double], want: [Double], supply: Double) -> (grant: [Double], pay: [Double]) {
+        let order = byDescending(bids)
+        let grant = fill(order: order, want: want, supply: supply)
+        var pay = Array(repeating: 0.0, count: bids.count)
+        let withAll = grant.indices.reduce(0.0) { $0 + bids[$1] * grant[$1] }
+        for i in grant.indices where grant[i] > 0 {
+            let without = fill(order: order.filter { $0 != i }, want: want, supply: supply)
+            let othersWithout = without.indices.reduce(0.0) { $0 + bids[$1] * without[$1] }
+            pay[i] = max(0, othersWithout - (withAll - bids[i] * grant[i]))
+        }
+        return (grant, pay)
+    }
+}
