@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Layers, bottom to top; every dependency points down this list:
-//   CGSL → SimulationKernel → {DivisionOfLabour, Negotiation, ResourceAllocation} → Experiments → Reporting → coordbench
+//   CGSL → SimulationKernel → {DivisionOfLabour, Negotiation, ResourceAllocation, AgentTeams} → Experiments
+//        → Reporting → coordbench
 //   CGSL → Statistics → Reporting
 let package = Package(
     name: "coordbench",
@@ -26,16 +27,17 @@ let package = Package(
         .target(name: "DivisionOfLabour", dependencies: ["SimulationKernel", "Statistics"]),
         .target(name: "Negotiation", dependencies: ["SimulationKernel", "Statistics"]),
         .target(name: "ResourceAllocation", dependencies: ["SimulationKernel", "Statistics"]),
+        .target(name: "AgentTeams", dependencies: ["SimulationKernel", "Statistics"]),
         .target(name: "Statistics", dependencies: ["CGSL"]),
         .target(
             name: "Experiments",
-            dependencies: ["SimulationKernel", "DivisionOfLabour", "Negotiation", "ResourceAllocation", .product(name: "Yams", package: "Yams")]
+            dependencies: ["SimulationKernel", "DivisionOfLabour", "Negotiation", "ResourceAllocation", "AgentTeams", .product(name: "Yams", package: "Yams")]
         ),
         .target(name: "Reporting", dependencies: ["Experiments", "Statistics"]),
         .executableTarget(
             name: "coordbench",
             dependencies: [
-                "SimulationKernel", "DivisionOfLabour", "Negotiation", "ResourceAllocation", "Experiments", "Statistics", "Reporting",
+                "SimulationKernel", "DivisionOfLabour", "Negotiation", "ResourceAllocation", "AgentTeams", "Experiments", "Statistics", "Reporting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -43,6 +45,7 @@ let package = Package(
         .testTarget(name: "DivisionOfLabourTests", dependencies: ["DivisionOfLabour", "SimulationKernel", "Statistics"]),
         .testTarget(name: "NegotiationTests", dependencies: ["Negotiation", "SimulationKernel"], exclude: ["Golden"]),
         .testTarget(name: "ResourceAllocationTests", dependencies: ["ResourceAllocation", "SimulationKernel", "Statistics"]),
+        .testTarget(name: "AgentTeamsTests", dependencies: ["AgentTeams", "SimulationKernel", "Statistics"]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "DivisionOfLabour", "Statistics"]),
         .testTarget(

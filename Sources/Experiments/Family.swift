@@ -1,3 +1,4 @@
+import AgentTeams
 import DivisionOfLabour
 import Negotiation
 import ResourceAllocation
@@ -10,6 +11,7 @@ public enum Family: String, CaseIterable, Sendable {
     case negotiation
     case resourceAllocation = "resource-allocation"
     case commons
+    case agentTeam = "agent-team"
 
     public var summary: String {
         switch self {
@@ -17,6 +19,7 @@ public enum Family: String, CaseIterable, Sendable {
         case .negotiation: NegotiationFamily.summary
         case .resourceAllocation: ResourceAllocationFamily.summary
         case .commons: CommonsFamily.summary
+        case .agentTeam: AgentTeamFamily.summary
         }
     }
 
@@ -27,6 +30,7 @@ public enum Family: String, CaseIterable, Sendable {
         case .negotiation: NegotiationProtocol.catalogue
         case .resourceAllocation: Mechanism.catalogue
         case .commons: Governance.catalogue
+        case .agentTeam: Pattern.catalogue
         }
     }
 
@@ -37,6 +41,15 @@ public enum Family: String, CaseIterable, Sendable {
         case .negotiation: NegotiationMetrics.descriptors
         case .resourceAllocation: ResourceAllocationFamily.metrics
         case .commons: CommonsFamily.metrics
+        case .agentTeam: AgentTeamFamily.metrics
+        }
+    }
+
+    /// The (quality ↑, cost ↓) metrics whose Pareto frontier the report draws, if any.
+    public var frontier: (quality: String, cost: String)? {
+        switch self {
+        case .agentTeam: AgentTeamFamily.frontier
+        default: nil
         }
     }
 }
@@ -47,6 +60,7 @@ public enum ScenarioModel: Sendable {
     case negotiation(NegotiationScenario)
     case market(MarketScenario)
     case commons(CommonsScenario)
+    case agentTeam(AgentTeamScenario)
 
     public var family: Family {
         switch self {
@@ -54,6 +68,7 @@ public enum ScenarioModel: Sendable {
         case .negotiation: .negotiation
         case .market: .resourceAllocation
         case .commons: .commons
+        case .agentTeam: .agentTeam
         }
     }
 }
@@ -66,6 +81,7 @@ public struct StrategyChoice: Sendable {
         case negotiation(NegotiationProtocol)
         case market(Mechanism)
         case commons(Governance)
+        case agentTeam(Pattern)
     }
 
     public let name: String
@@ -99,6 +115,9 @@ public struct StrategyChoice: Sendable {
         case .commons:
             guard let governance = Governance(name: name, parameters: values) else { return nil }
             policy = .commons(governance)
+        case .agentTeam:
+            guard let pattern = Pattern(name: name, parameters: values) else { return nil }
+            policy = .agentTeam(pattern)
         }
     }
 }
@@ -144,6 +163,10 @@ extension ScenarioModel {
                                             strategy: RandomStreams(identity: identity))
             // A collapse ends the run early, by the model's own rule; it is reported, not hidden.
             return RunOutcome(stopReason: .drained, events: outcome.result.survival, metrics: outcome.metrics)
+        case (.agentTeam(let scenario), .agentTeam(let pattern)):
+            // Patterns draw nothing of their own: every call outcome is part of the workload.
+            let outcome = AgentTeamFamily.run(scenario, pattern: pattern, workload: RandomStreams(identity: workloadIdentity))
+            return RunOutcome(stopReason: outcome.stop, events: outcome.events, metrics: outcome.metrics)
         default:
             preconditionFailure("strategy of another family; the suite reader prevents this")
         }

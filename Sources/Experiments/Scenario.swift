@@ -61,6 +61,8 @@ public enum ScenarioLoader {
                     model = MarketScenarioReader.read(root, name: name, in: file).map { .market($0) }
                 case .commons:
                     model = CommonsScenarioReader.read(root, name: name, in: file).map { .commons($0) }
+                case .agentTeam:
+                    model = AgentTeamScenarioReader.read(root, name: name, in: file).map { .agentTeam($0) }
                 case nil:
                     file.error(unknownMessage("family", text, known: families), at: familyNode)
                 }

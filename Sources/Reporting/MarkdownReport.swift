@@ -36,6 +36,12 @@ public enum MarkdownReport {
             lines += table(group)
             lines.append("")
             lines += pairedComparisons(group)
+            if let frontier = CostQualityFrontier(group) {
+                lines += ["", "Cost–quality frontier (means; a strategy is on it when no other is at least as good "
+                          + "on both and better on one):", ""]
+                lines += frontier.table()
+                lines += ["", "![cost–quality frontier of \(group.scenario.name)](\(CostQualityFrontier.fileName(group)))"]
+            }
             if !group.unfinished.isEmpty {
                 lines.append("")
                 let notes = group.unfinished.map { "\($0.strategy): \($0.count) stopped at \($0.reason.rawValue)" }

@@ -9,21 +9,30 @@ public enum ResultsWriter {
         public let summary: String
         public let report: String
         public let manifest: String
+        /// Charts referenced from the report: (file name, SVG text).
+        public let charts: [(name: String, svg: String)]
     }
 
     /// Builds the four files' contents from finished records (in plan order).
     public static func render(records: [RunRecord], plan: RunPlan, manifest: Manifest, toolVersion: String) throws -> Files {
         let groups = ComparisonGroup.groups(records, confidence: plan.suite.confidence)
+        let charts = groups.compactMap { group in
+            CostQualityFrontier(group).map { frontier in
+                let title = group.scenario.name + (group.point.isEmpty ? "" : " — " + group.point.map { "\($0.key) = \($0.value)" }
+                    .joined(separator: ", "))
+                return (name: CostQualityFrontier.fileName(group), svg: frontier.svg(title: title))
+            }
+        }
         return Files(
             runs: Tables.runs(records, plan: plan), summary: Tables.summary(groups),
             report: MarkdownReport.render(groups, suite: plan.suite, toolVersion: toolVersion),
-            manifest: try manifest.json())
+            manifest: try manifest.json(), charts: charts)
     }
 
     public static func write(_ files: Files, to directory: String) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         for (name, text) in [("runs.csv", files.runs), ("summary.csv", files.summary), ("report.md", files.report),
-                             ("manifest.json", files.manifest)] {
+                             ("manifest.json", files.manifest)] + files.charts.map({ ($0.name, $0.svg) }) {
             try writeAtomically(text, to: (directory as NSString).appendingPathComponent(name))
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+internal import CGSL
 
 /// A named probability distribution of a non-negative quantity, drawn through GSL.
 ///
@@ -33,6 +34,23 @@ public enum Distribution: Sendable, Equatable {
         case .uniform(let a, let b): return a == b ? a : stream.flat(a, b)
         case .beta(let a, let b): return stream.beta(a, b)
         case .poisson(let mean): return Double(stream.poisson(mean: mean))
+        }
+    }
+
+    /// The `u`-quantile (inverse CDF, u in (0, 1)) through GSL's `gsl_cdf_*_Pinv`, for drawing
+    /// from counter-based uniforms. Poisson is inverted by summing its probabilities.
+    public func quantile(_ u: Double) -> Double {
+        switch self {
+        case .constant(let v): return v
+        case .exponential(let mean): return gsl_cdf_exponential_Pinv(u, mean)
+        case .gamma(let k, let theta): return gsl_cdf_gamma_Pinv(u, k, theta)
+        case .lognormal(let mu, let sigma): return gsl_cdf_lognormal_Pinv(u, mu, sigma)
+        case .uniform(let a, let b): return gsl_cdf_flat_Pinv(u, a, b)
+        case .beta(let a, let b): return gsl_cdf_beta_Pinv(u, a, b)
+        case .poisson(let mean):
+            var k: UInt32 = 0
+            while gsl_cdf_poisson_P(k, mean) < u && k < 1_000_000 { k += 1 }
+            return Double(k)
         }
     }
 

@@ -67,7 +67,7 @@ struct InputErrorTests {
         // Unknown family.
         (validScenario.replacingOccurrences(of: "family: division-of-labour", with: "family: division-of-labor"),
          ["s.yaml:1:9: error: unknown family 'division-of-labor'; did you mean 'division-of-labour'? expected one of: "
-          + "division-of-labour, negotiation, resource-allocation, commons"]),
+          + "division-of-labour, negotiation, resource-allocation, commons, agent-team"]),
         // Several problems at once are all reported.
         (validScenario.replacingOccurrences(of: "count: 2", with: "count: zero")
             .replacingOccurrences(of: "mean: 1}", with: "mean: 0}"),

@@ -1,0 +1,147 @@
+import AgentTeams
+import SimulationKernel
+import Yams
+
+/// Reads agent-team scenarios (see README, "Family: agent teams").
+enum AgentTeamScenarioReader {
+    static let topKeys = ["name", "family", "description", "tasks", "difficulty", "risk", "tokens", "correlation", "calls",
+                          "members", "roles"]
+    static let memberKeys = ["name", "kind", "family", "ability", "slope", "latency", "price", "context", "failures",
+                             "concurrency", "timeout"]
+    static let roleKeys = ["primary", "tiers", "panel", "judge", "lead", "workers", "stages", "assistant", "human"]
+
+    static func read(_ root: Node, name: String, in file: ConfigFile) -> AgentTeamScenario? {
+        guard let top = Fields(root, in: file, what: "scenario", allowed: topKeys) else { return nil }
+        var count: Int?, rate: Double?, trials: Int?
+        if let node = top.required("tasks", what: "scenario"),
+           let tasks = Fields(node, in: file, what: "tasks", allowed: ["count", "rate", "trials"]) {
+            count = tasks.integer("count", what: "tasks", in: 1...10_000_000)
+            rate = tasks.number("rate", what: "tasks", default: 0, in: 0...1e9)
+            trials = tasks.integer("trials", what: "tasks", default: 1, in: 1...100)
+        }
+        let difficulty = top.required("difficulty", what: "scenario").flatMap { file.distribution($0, field: "difficulty") }
+        let risk = top["risk"].map { file.distribution($0, field: "risk") } ?? .constant(0)
+        var input: Distribution? = .constant(1000), output: Distribution? = .constant(300)
+        if let node = top["tokens"], let tokens = Fields(node, in: file, what: "tokens", allowed: ["input", "output"]) {
+            if let i = tokens["input"] { input = file.distribution(i, field: "tokens.input") }
+            if let o = tokens["output"] { output = file.distribution(o, field: "tokens.output") }
+        }
+        let correlation = top.number("correlation", what: "scenario", default: 0, in: 0...1)
+
+        var members: [TeamMember] = []
+        var ok = true
+        if let list = top.required("members", what: "scenario") {
+            if case .sequence(let items) = list, !items.isEmpty {
+                for item in items {
+                    if let member = readMember(item, in: file) {
+                        if members.contains(where: { $0.name == member.name }) {
+                            file.error("duplicate member name '\(member.name)'", at: item)
+                        }
+                        members.append(member)
+                    } else {
+                        ok = false
+                    }
+                }
+            } else {
+                file.error("members must be a non-empty list", at: list)
+                ok = false
+            }
+        }
+        let names = members.map(\.name)
+        func member(_ node: Node?, field: String) -> Int? {
+            guard let node, let text = node.string else { return nil }
+            if let i = names.firstIndex(of: text) { return i }
+            file.error(unknownMessage("member", text, known: names) + " (in roles.\(field))", at: node)
+            ok = false
+            return nil
+        }
+        func list(_ node: Node?, field: String) -> [Int]? {
+            guard let node, let items = file.stringList(node, field: "roles.\(field)") else { return nil }
+            let found = items.compactMap { item -> Int? in
+                if let i = names.firstIndex(of: item.0) { return i }
+                file.error(unknownMessage("member", item.0, known: names) + " (in roles.\(field))", at: item.1)
+                ok = false
+                return nil
+            }
+            if found.isEmpty { file.error("roles.\(field) must name at least one member", at: node); ok = false }
+            return found
+        }
+        var timeout: Double? = 120, retries: Int? = 1, fallback: Int?
+        if let node = top["calls"], let calls = Fields(node, in: file, what: "calls", allowed: ["timeout", "retries", "fallback"]) {
+            timeout = calls.number("timeout", what: "calls", default: 120, in: 0...1e12, exclusiveLower: true)
+            retries = calls.integer("retries", what: "calls", default: 1, in: 0...100)
+            fallback = member(calls["fallback"], field: "fallback")
+        }
+        var roles: Roles?
+        if !members.isEmpty, let node = top.required("roles", what: "scenario"),
+           let fields = Fields(node, in: file, what: "roles", allowed: roleKeys),
+           let primary = member(fields.required("primary", what: "roles"), field: "primary") {
+            let stages = list(fields["stages"], field: "stages") ?? [primary, primary, primary]
+            if stages.count != 3 {
+                file.error("roles.stages lists the pipeline's research, writing and review members: exactly three",
+                           at: fields["stages"])
+                ok = false
+            }
+            roles = Roles(
+                primary: primary, tiers: list(fields["tiers"], field: "tiers") ?? [primary],
+                panel: list(fields["panel"], field: "panel") ?? [primary],
+                judge: member(fields["judge"], field: "judge") ?? primary,
+                lead: member(fields["lead"], field: "lead") ?? primary,
+                workers: list(fields["workers"], field: "workers") ?? [primary], stages: stages,
+                assistant: member(fields["assistant"], field: "assistant") ?? primary,
+                human: member(fields["human"], field: "human") ?? members.firstIndex { $0.kind == .human },
+                fallback: fallback)
+        }
+        guard ok, let count, let rate, let trials, let difficulty, let risk, let input, let output, let correlation,
+              let timeout, let retries, let roles else { return nil }
+        return AgentTeamScenario(
+            name: name, members: members, roles: roles, correlation: correlation, taskCount: count, rate: rate,
+            difficulty: difficulty, risk: risk, inputTokens: input, outputTokens: output, trials: trials,
+            timeout: timeout, retries: retries)
+    }
+
+    static func readMember(_ node: Node, in file: ConfigFile) -> TeamMember? {
+        guard let fields = Fields(node, in: file, what: "member", allowed: memberKeys),
+              let name = fields.string("name", what: "member", required: true) else { return nil }
+        let what = "member '\(name)'"
+        var kind: TeamMember.Kind? = .model
+        if let k = fields["kind"], let text = k.string {
+            kind = TeamMember.Kind(rawValue: text)
+            if kind == nil { file.error(unknownMessage("kind", text, known: TeamMember.Kind.allCases.map(\.rawValue)), at: k) }
+        }
+        let family = fields.string("family", what: what) ?? name
+        let ability = fields.number("ability", what: what, in: -10...10)
+        let slope = fields.number("slope", what: what, default: 8, in: 0...1000, exclusiveLower: true)
+        let latency = fields.required("latency", what: what).flatMap { file.distribution($0, field: "latency") }
+        var prices: (Double, Double, Double)? = (0, 0, 0)
+        if let node = fields["price"], let price = Fields(node, in: file, what: "price", allowed: ["input", "output", "call"]) {
+            let i = price.number("input", what: "price", default: 0, in: 0...1e9)
+            let o = price.number("output", what: "price", default: 0, in: 0...1e9)
+            let c = price.number("call", what: "price", default: 0, in: 0...1e9)
+            prices = i.flatMap { i in o.flatMap { o in c.map { (i, o, $0) } } }
+        }
+        let context = fields.number("context", what: what, default: .infinity, in: 1...Double.infinity)
+        var rates: (Double, Double, Double)? = (0, 0, 0)
+        if let node = fields["failures"],
+           let failures = Fields(node, in: file, what: "failures", allowed: ["error", "hang", "malformed"]) {
+            let e = failures.number("error", what: "failures", default: 0, in: 0...1)
+            let h = failures.number("hang", what: "failures", default: 0, in: 0...1)
+            let m = failures.number("malformed", what: "failures", default: 0, in: 0...1)
+            rates = e.flatMap { e in h.flatMap { h in m.map { (e, h, $0) } } }
+            if let (e, h, m) = rates, e + h + m > 1 {
+                file.error("failure probabilities sum to \(formatNumber(e + h + m)); at most 1", at: node)
+                rates = nil
+            }
+        }
+        let concurrency = fields.integer("concurrency", what: what, default: kind == .human ? 1 : 0, in: 0...1_000_000)
+        var timeout: Double??  = .some(nil)
+        if let node = fields["timeout"] {
+            timeout = file.number(node, field: "timeout", in: 0...1e12, exclusiveLower: true).map { .some($0) }
+        }
+        guard let timeout, let kind, let ability, let slope, let latency, let prices, let context, let rates, let concurrency else { return nil }
+        return TeamMember(name: name, kind: kind, family: family, ability: ability, slope: slope, latency: latency,
+                          priceIn: prices.0, priceOut: prices.1, pricePerCall: prices.2, contextLimit: context,
+                          errorRate: rates.0, hangRate: rates.1, malformedRate: rates.2, concurrency: concurrency,
+                          timeout: timeout)
+    }
+}
