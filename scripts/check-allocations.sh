@@ -56,4 +56,15 @@ for strategy in sao sao-per-offer single-text; do
     check "negotiation $strategy" "$(count $bin simulate "$tmp/negotiation-100.yaml" --strategy "$strategy")" \
                                   "$(count $bin simulate "$tmp/negotiation-1000.yaml" --strategy "$strategy")"
 done
+# Agent teams: requests and calls are kept per run (amortised growth), nothing per event
+# beyond that: 1,000 against 10,000 tasks.
+for count in 1000 10000; do
+    sed "s/^tasks: .*/tasks: {count: $count, rate: 2, trials: 1}/" scenarios/agent-teams/support-desk.yaml > "$tmp/team-$count.yaml"
+done
+for strategy in single router scatter-gather; do
+    small=$(count $bin simulate "$tmp/team-1000.yaml" --strategy "$strategy")
+    large=$(count $bin simulate "$tmp/team-10000.yaml" --strategy "$strategy")
+    # Per-run arrays grow by doubling: allow their reallocations (log₂ of 10× more) only.
+    check "agent-team $strategy" "$small" "$large"
+done
 exit $failed

@@ -131,6 +131,25 @@ struct InputErrorTests {
         #expect(try Self.scenarioErrors(text) == expected)
     }
 
+    @Test("bad agent-team input: every problem, roles checked against every declared member")
+    func badAgentTeam() throws {
+        let text = """
+            family: agent-team
+            tasks: {count: 10}
+            difficulty: 0.5
+            members:
+              - {name: small, ability: 0.4, latency: 1, failures: {error: 0.7, hang: 0.5}}
+              - {name: big, ability: 0.8, latency: 2}
+            roles: {primary: smal, tiers: [big, huge]}
+
+            """
+        #expect(try Self.scenarioErrors(text) == [
+            "s.yaml:5:55: error: failure probabilities sum to 1.2; at most 1",
+            "s.yaml:7:18: error: unknown member 'smal'; did you mean 'small'? expected one of: small, big (in roles.primary)",
+            "s.yaml:7:37: error: unknown member 'huge'; expected one of: small, big (in roles.tiers)",
+        ])
+    }
+
     @Test("a folder given as a file cannot be read")
     func folderAsFile() throws {
         let dir = try Self.folder([:])

@@ -11,7 +11,10 @@ struct ShippedScenarioTests {
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("scenarios")
 
     static func metric(_ name: String, of scenario: Scenario, _ strategy: String, replications: Int) -> [Double] {
-        let choice = StrategyChoice(family: scenario.family, name: strategy)!
+        metric(name, of: scenario, StrategyChoice(family: scenario.family, name: strategy)!, replications: replications)
+    }
+
+    static func metric(_ name: String, of scenario: Scenario, _ choice: StrategyChoice, replications: Int) -> [Double] {
         let index = scenario.family.metrics.firstIndex { $0.name == name }!
         return (0..<replications).map { r in
             let spec = RunSpec(index: 0, scenario: scenario, point: [], strategy: choice, replication: r, baseSeed: 99)
@@ -42,5 +45,42 @@ struct ShippedScenarioTests {
             let test = PairedComparison(Self.metric("mean-queue-wait", of: scenario, push, replications: 10), central)
             #expect(test.meanDifference > 0 && test.pValue < 0.01, "\(push)")
         }
+    }
+}
+
+/// The agent-team findings the README reports for the shipped support desk.
+@Suite("Shipped agent-team scenario")
+struct ShippedAgentTeamTests {
+    static func scenario(correlation: String) throws -> Scenario {
+        try ScenarioLoader.load(
+            path: ShippedScenarioTests.scenarios.appendingPathComponent("agent-teams/support-desk.yaml").path,
+            overrides: [Override(key: "correlation", value: correlation, line: 1, column: 1, keyLine: 1, keyColumn: 1)])
+    }
+
+    static func mean(_ metric: String, _ scenario: Scenario, _ strategy: StrategyChoice) -> Double {
+        let values = ShippedScenarioTests.metric(metric, of: scenario, strategy, replications: 5)
+        return values.reduce(0, +) / Double(values.count)
+    }
+
+    @Test("a verified router beats the frontier model alone at a fraction of its cost")
+    func router() throws {
+        let desk = try Self.scenario(correlation: "0.6")
+        let frontier = StrategyChoice(family: .agentTeam, name: "single")!
+        let router = StrategyChoice(family: .agentTeam, name: "router")!
+        #expect(Self.mean("success-rate", desk, router) > Self.mean("success-rate", desk, frontier))
+        #expect(Self.mean("cost-per-task", desk, router) < 0.5 * Self.mean("cost-per-task", desk, frontier))
+    }
+
+    @Test("voting among copies gains less the more their mistakes are correlated")
+    func correlatedVoting() throws {
+        let vote = StrategyChoice(family: .agentTeam, name: "scatter-gather")!
+        let one = StrategyChoice(family: .agentTeam, name: "single", parameters: [("tier", 1)])!
+        let gains = try ["0", "0.6", "0.95"].map { rho -> Double in
+            let desk = try Self.scenario(correlation: rho)
+            return Self.mean("success-rate", desk, vote) - Self.mean("success-rate", desk, one)
+        }
+        #expect(gains[0] > 0.02)
+        #expect(gains[0] > gains[1] && gains[1] > gains[2] - 0.005)
+        #expect(abs(gains[2]) < 0.01)
     }
 }

@@ -29,10 +29,12 @@ enum AgentTeamScenarioReader {
         let correlation = top.number("correlation", what: "scenario", default: 0, in: 0...1)
 
         var members: [TeamMember] = []
+        var names: [String] = []     // every declared name, so roles are checked even when a member has errors
         var ok = true
         if let list = top.required("members", what: "scenario") {
             if case .sequence(let items) = list, !items.isEmpty {
                 for item in items {
+                    if case .mapping(let mapping) = item, let name = mapping["name"]?.string { names.append(name) }
                     if let member = readMember(item, in: file) {
                         if members.contains(where: { $0.name == member.name }) {
                             file.error("duplicate member name '\(member.name)'", at: item)
@@ -47,7 +49,6 @@ enum AgentTeamScenarioReader {
                 ok = false
             }
         }
-        let names = members.map(\.name)
         func member(_ node: Node?, field: String) -> Int? {
             guard let node, let text = node.string else { return nil }
             if let i = names.firstIndex(of: text) { return i }
@@ -73,24 +74,26 @@ enum AgentTeamScenarioReader {
             fallback = member(calls["fallback"], field: "fallback")
         }
         var roles: Roles?
-        if !members.isEmpty, let node = top.required("roles", what: "scenario"),
-           let fields = Fields(node, in: file, what: "roles", allowed: roleKeys),
-           let primary = member(fields.required("primary", what: "roles"), field: "primary") {
-            let stages = list(fields["stages"], field: "stages") ?? [primary, primary, primary]
-            if stages.count != 3 {
+        if !names.isEmpty, let node = top.required("roles", what: "scenario"),
+           let fields = Fields(node, in: file, what: "roles", allowed: roleKeys) {
+            // Every role is checked before any is used, so all bad names are reported at once.
+            let primary = member(fields.required("primary", what: "roles"), field: "primary")
+            let tiers = list(fields["tiers"], field: "tiers"), panel = list(fields["panel"], field: "panel")
+            let judge = member(fields["judge"], field: "judge"), lead = member(fields["lead"], field: "lead")
+            let workers = list(fields["workers"], field: "workers"), stages = list(fields["stages"], field: "stages")
+            let assistant = member(fields["assistant"], field: "assistant"), human = member(fields["human"], field: "human")
+            if let stages, stages.count != 3 {
                 file.error("roles.stages lists the pipeline's research, writing and review members: exactly three",
                            at: fields["stages"])
                 ok = false
             }
-            roles = Roles(
-                primary: primary, tiers: list(fields["tiers"], field: "tiers") ?? [primary],
-                panel: list(fields["panel"], field: "panel") ?? [primary],
-                judge: member(fields["judge"], field: "judge") ?? primary,
-                lead: member(fields["lead"], field: "lead") ?? primary,
-                workers: list(fields["workers"], field: "workers") ?? [primary], stages: stages,
-                assistant: member(fields["assistant"], field: "assistant") ?? primary,
-                human: member(fields["human"], field: "human") ?? members.firstIndex { $0.kind == .human },
-                fallback: fallback)
+            if let primary {
+                roles = Roles(
+                    primary: primary, tiers: tiers ?? [primary], panel: panel ?? [primary], judge: judge ?? primary,
+                    lead: lead ?? primary, workers: workers ?? [primary], stages: stages ?? [primary, primary, primary],
+                    assistant: assistant ?? primary, human: human ?? members.firstIndex { $0.kind == .human },
+                    fallback: fallback)
+            }
         }
         guard ok, let count, let rate, let trials, let difficulty, let risk, let input, let output, let correlation,
               let timeout, let retries, let roles else { return nil }
