@@ -84,26 +84,9 @@ _os = make_os(_issues)
 _outcomes = list(_os.enumerate())
 
 
-def to_json(obj, indent=0):
-    """json.dumps with indentation, but scalar lists and flat dicts (trace entries) on one line."""
-
-    def flat(x):
-        if isinstance(x, list):
-            return all(not isinstance(v, (list, dict)) for v in x) or all(
-                isinstance(v, list) and all(not isinstance(w, (list, dict)) for w in v) for v in x
-            )
-        if isinstance(x, dict):
-            return all(not isinstance(v, (list, dict)) for v in x.values())
-        return True
-
-    pad, inner = " " * indent, " " * (indent + 1)
-    if flat(obj):
-        return json.dumps(obj)
-    if isinstance(obj, dict):
-        items = [f"{inner}{json.dumps(k)}: {to_json(v, indent + 1).lstrip()}" for k, v in obj.items()]
-        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
-    items = [inner + to_json(v, indent + 1).lstrip() for v in obj]
-    return "[\n" + ",\n".join(items) + "\n" + pad + "]"
+# One JSON layout for both files: the golden script's (importing it also checks the version).
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from golden import to_json  # noqa: E402
 
 
 def make_ufun(agent):
