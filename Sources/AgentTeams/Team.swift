@@ -181,7 +181,7 @@ public enum Pattern: Sendable, Equatable {
 
     public init?(name: String, parameters: [String: Double] = [:]) {
         guard let descriptor = Pattern.catalogue.first(where: { $0.name == name }) else { return nil }
-        func value(_ key: String) -> Double { parameters[key] ?? descriptor.parameters.first { $0.name == key }!.defaultValue }
+        func value(_ key: String) -> Double { descriptor.value(key, in: parameters) }
         switch name {
         case "single": self = .single(tier: Int(value("tier")))
         case "router":

@@ -75,9 +75,7 @@ public enum Strategy: Sendable, Equatable {
     /// been checked against the catalogue's ranges.
     public init?(name: String, parameters: [String: Double] = [:]) {
         guard let descriptor = Strategy.catalogue.first(where: { $0.name == name }) else { return nil }
-        func value(_ key: String) -> Double {
-            parameters[key] ?? descriptor.parameters.first { $0.name == key }!.defaultValue
-        }
+        func value(_ key: String) -> Double { descriptor.value(key, in: parameters) }
         switch name {
         case "random": self = .random
         case "round-robin": self = .roundRobin

@@ -1,4 +1,5 @@
 import Foundation
+import SimulationKernel
 
 /// RFC 4180 CSV text: fields quoted only when they hold a comma, quote or line break;
 /// lines end with "\n".
@@ -13,9 +14,7 @@ public enum CSV {
     /// A metric value: integers without a decimal point, others in Swift's shortest
     /// round-trip form, and an empty field for an undefined value (NaN).
     public static func number(_ value: Double) -> String {
-        if value.isNaN { return "" }
-        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-        return "\(value)"
+        value.isNaN ? "" : formatNumber(value)
     }
 
     /// A statistic, to 6 significant digits (`%.6g`); empty when undefined.

@@ -65,6 +65,13 @@ public struct ComparisonGroup: Sendable {
         return order.map { ($0, ComparisonGroup.same(means[$0], means[best])) }
     }
 
+    /// The strategies whose mean on metric `m` is best (several when tied), or none when every
+    /// strategy ties — a column where nobody stands out has nothing to mark.
+    public func best(metric m: Int) -> Set<Int> {
+        let tied = Set(ranking(metric: m).filter(\.tiesBest).map(\.strategy))
+        return tied.count == strategies.count ? [] : tied
+    }
+
     /// Equal up to floating-point rounding of sums taken in different orders.
     static func same(_ a: Double, _ b: Double) -> Bool {
         a == b || abs(a - b) <= 1e-9 * max(abs(a), abs(b))

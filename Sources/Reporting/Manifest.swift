@@ -56,12 +56,7 @@ public struct Manifest: Encodable, Sendable {
 
     /// FNV-1a 64-bit of `data`, as 16 hex digits.
     public static func fingerprint(_ data: Data) -> String {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in data {
-            h ^= UInt64(byte)
-            h &*= 0x0000_0100_0000_01b3
-        }
-        let hex = String(h, radix: 16)
+        let hex = String(StableHash.fnv1a(data), radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
 

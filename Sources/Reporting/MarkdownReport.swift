@@ -71,12 +71,7 @@ public enum MarkdownReport {
             rule += "---:|"
         }
         var lines = [header, rule]
-        // Bold the best mean, or every mean tied with it unless all strategies tie.
-        let bold: [Set<Int>] = keys.map { m in
-            let ranking = group.ranking(metric: m)
-            let tied = Set(ranking.filter(\.tiesBest).map(\.strategy))
-            return tied.count == group.strategies.count && group.strategies.count > 1 ? [] : tied
-        }
+        let bold = keys.map { group.best(metric: $0) }
         for (s, strategy) in group.strategies.enumerated() {
             var row = "| \(strategy) |"
             for (k, m) in keys.enumerated() {
@@ -101,9 +96,7 @@ public enum MarkdownReport {
                       "| grid point | " + first.strategies.joined(separator: " | ") + " |",
                       "|---|" + String(repeating: "---:|", count: first.strategies.count)]
             for group in points {
-                let ranking = group.ranking(metric: m)
-                let tied = Set(ranking.filter(\.tiesBest).map(\.strategy))
-                let bold = tied.count == group.strategies.count ? [] : tied
+                let bold = group.best(metric: m)
                 let cells = group.strategies.indices.map { s -> String in
                     let text = format(group.summary(strategy: s, metric: m).mean)
                     return bold.contains(s) ? "**\(text)**" : text

@@ -102,8 +102,8 @@ public enum Governance: Sendable, Equatable {
     ]
 
     public init?(name: String, parameters: [String: Double] = [:]) {
-        let descriptor = Governance.catalogue.first { $0.name == name }
-        func value(_ key: String) -> Double { parameters[key] ?? descriptor!.parameters.first { $0.name == key }!.defaultValue }
+        guard let descriptor = Governance.catalogue.first(where: { $0.name == name }) else { return nil }
+        func value(_ key: String) -> Double { descriptor.value(key, in: parameters) }
         switch name {
         case "none": self = .none
         case "central-quota": self = .centralQuota(quota: value("quota"))

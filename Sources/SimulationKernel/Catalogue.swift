@@ -42,6 +42,12 @@ public struct StrategyDescriptor: Sendable, Equatable {
         self.summary = summary
         self.parameters = parameters
     }
+
+    /// The value of parameter `key`: the one given, or the catalogue's default.
+    /// `key` must be one of this strategy's parameters.
+    public func value(_ key: String, in given: [String: Double]) -> Double {
+        given[key] ?? parameters.first { $0.name == key }!.defaultValue
+    }
 }
 
 /// Shortest decimal text that reads back as the same `Double` ("0.1", "3", "1e-05").

@@ -4,13 +4,16 @@
 /// ("rep=1", "rep=2") give unrelated seeds. Never Swift's `Hasher`, which is randomly
 /// seeded per process.
 public enum StableHash {
-    public static func hash(_ text: String) -> UInt64 {
+    public static func hash(_ text: String) -> UInt64 { mix(fnv1a(text.utf8)) }
+
+    /// Plain FNV-1a 64 of a byte sequence (no final mixing): a file fingerprint.
+    public static func fnv1a<Bytes: Sequence>(_ bytes: Bytes) -> UInt64 where Bytes.Element == UInt8 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
+        for byte in bytes {
             h ^= UInt64(byte)
             h &*= 0x0000_0100_0000_01b3
         }
-        return mix(h)
+        return h
     }
 
     /// SplitMix64's finaliser: a bijection that spreads every input bit over the output.
