@@ -30,11 +30,13 @@ public enum AgentTeamFamily {
     /// Runs `scenario` under `pattern`. Tasks and every call outcome come from `workload`
     /// (strategy-independent); the patterns draw nothing of their own.
     public static func run(_ scenario: AgentTeamScenario, pattern: Pattern, workload: RandomStreams,
-                           horizon: Double = .infinity) -> (metrics: [Double], stop: StopReason, events: Int) {
+                           horizon: Double = .infinity, deadline: WallClockDeadline = .none)
+        -> (metrics: [Double], stop: StopReason, events: Int) {
         var engine = TeamEngine(scenario: scenario, pattern: pattern, workload: workload)
         var sim = Simulation<CallEvent>(reservingCapacity: 64)
         if !engine.arrival.isEmpty { sim.schedule(.arrival(0), at: engine.arrival[0]) }
-        let stop = sim.run(&engine, until: horizon, eventBudget: 100_000_000)
+        let stop = sim.run(&engine, until: min(horizon, scenario.horizon), eventBudget: scenario.eventBudget,
+                           deadline: deadline)
         return (score(engine), stop, sim.eventsProcessed)
     }
 

@@ -102,6 +102,10 @@ public struct AgentTeamScenario: Sendable, Equatable {
     /// Per call: the timeout and retries on the same member before the fallback member.
     public var timeout: Double
     public var retries: Int
+    /// Simulated time at which the run stops even if tasks remain.
+    public var horizon: Double = .infinity
+    /// Events after which the run stops even if tasks remain.
+    public var eventBudget: Int = 100_000_000
 
     public init(name: String, members: [TeamMember], roles: Roles, correlation: Double, taskCount: Int, rate: Double,
                 difficulty: Distribution, risk: Distribution = .constant(0), inputTokens: Distribution = .constant(1000),

@@ -19,20 +19,23 @@ public enum DivisionOfLabourFamily {
     /// `strategyStreams` feeds the strategy's own randomness.
     public static func run(
         _ scenario: DivisionOfLabourScenario, strategy: Strategy,
-        workload workloadStreams: RandomStreams, strategy strategyStreams: RandomStreams
+        workload workloadStreams: RandomStreams, strategy strategyStreams: RandomStreams,
+        deadline: WallClockDeadline = .none
     ) -> Outcome {
         let workload = Workload(scenario: scenario, streams: workloadStreams)
-        return run(scenario, strategy: strategy, workload: workload, strategyStream: strategyStreams.stream("strategy"))
+        return run(scenario, strategy: strategy, workload: workload, strategyStream: strategyStreams.stream("strategy"),
+                   deadline: deadline)
     }
 
     /// Runs a pre-drawn workload (lets tests and callers reuse one workload across strategies).
     public static func run(
-        _ scenario: DivisionOfLabourScenario, strategy: Strategy, workload: Workload, strategyStream: RandomStream
+        _ scenario: DivisionOfLabourScenario, strategy: Strategy, workload: Workload, strategyStream: RandomStream,
+        deadline: WallClockDeadline = .none
     ) -> Outcome {
         var model = TeamModel(scenario: scenario, strategy: strategy, workload: workload, strategyStream: strategyStream)
         var sim = Simulation<TeamEvent>(reservingCapacity: scenario.agents.count * 4 + 16)
         if workload.jobCount > 0 { sim.schedule(.arrival(0), at: workload.arrival[0]) }
-        let reason = sim.run(&model, until: scenario.horizon, eventBudget: scenario.eventBudget)
+        let reason = sim.run(&model, until: scenario.horizon, eventBudget: scenario.eventBudget, deadline: deadline)
         return Outcome(
             stopReason: reason, metrics: model.metrics(stoppedAt: sim.now, reason: reason),
             events: sim.eventsProcessed, endTime: sim.now)

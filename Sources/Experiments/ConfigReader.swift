@@ -28,23 +28,77 @@ public final class ConfigFile {
         self.text = text
     }
 
-    /// Reads the file; a missing or unreadable file becomes a diagnostic at 1:1.
+    /// The largest input file read, in bytes. Scenario and suite files are small; a larger
+    /// file is refused before it is read whole (a device or a huge file cannot exhaust memory).
+    public static let maximumFileSize = 8 << 20
+
+    /// Reads the file; a missing, unreadable, non-regular or oversized file becomes a
+    /// diagnostic at 1:1.
     public static func read(path: String) throws(InputError) -> ConfigFile {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            let reason = FileManager.default.fileExists(atPath: path) ? "cannot read file" : "no such file"
-            throw InputError([Diagnostic(reason, at: SourceLocation(path: path, line: 1, column: 1))])
+        let at = SourceLocation(path: path, line: 1, column: 1)
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            let reason = errno == ENOENT || errno == ENOTDIR ? "no such file" : "cannot read file (\(String(cString: strerror(errno))))"
+            throw InputError([Diagnostic(reason, at: at)])
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            let what = (info.st_mode & S_IFMT) == S_IFDIR ? "a folder" : "not a regular file"
+            throw InputError([Diagnostic("cannot read \(what); expected a YAML file", at: at)])
+        }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw InputError([Diagnostic("cannot read file", at: at)])
+        }
+        defer { try? handle.close() }
+        // Read one byte more than allowed: files under /proc report size 0 but have content.
+        let data: Data
+        do {
+            data = try handle.read(upToCount: maximumFileSize + 1) ?? Data()
+        } catch {
+            throw InputError([Diagnostic("cannot read file", at: at)])
+        }
+        guard data.count <= maximumFileSize else {
+            throw InputError([Diagnostic("file is larger than \(maximumFileSize >> 20) MiB; scenario and suite files "
+                                         + "must be smaller", at: at)])
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw InputError([Diagnostic("file is not valid UTF-8", at: SourceLocation(path: path, line: 1, column: 1))])
+            throw InputError([Diagnostic("file is not valid UTF-8", at: at)])
+        }
+        if let nul = text.utf8.firstIndex(of: 0) {
+            let (line, column) = ConfigFile.position(ofUTF8Offset: text.utf8.distance(from: text.utf8.startIndex, to: nul),
+                                                    in: text)
+            throw InputError([Diagnostic("file contains a NUL byte; expected YAML text", at: SourceLocation(
+                path: path, line: line, column: column))])
         }
         return ConfigFile(path: path, text: text)
     }
+
+    /// Line and column (from 1, columns in characters) of a UTF-8 byte offset into `text`.
+    static func position(ofUTF8Offset offset: Int, in text: String) -> (line: Int, column: Int) {
+        var line = 1, column = 1, consumed = 0
+        for scalar in text.unicodeScalars {
+            if consumed >= offset { break }
+            consumed += String(scalar).utf8.count
+            if scalar == "\n" { line += 1; column = 1 } else { column += 1 }
+        }
+        return (line, column)
+    }
+
+    /// How many nodes a file may expand to through aliases, beyond its own size: an alias
+    /// bomb (anchors that refer to anchors, doubling at each level) is refused, at the node
+    /// where the limit was crossed, instead of being walked for ever.
+    static func expansionLimit(for text: String) -> Int { 100_000 + 20 * text.utf8.count }
 
     /// Parses the text into a node tree; a syntax error becomes a diagnostic and nil.
     public func compose() -> Node? {
         do {
             guard let node = try Yams.compose(yaml: text) else {
                 error("file is empty; expected a mapping", line: 1, column: 1)
+                return nil
+            }
+            var budget = ConfigFile.expansionLimit(for: text)
+            if let crossed = ConfigFile.exceedsExpansion(node, budget: &budget) {
+                error("YAML aliases expand this file to more than \(ConfigFile.expansionLimit(for: text)) values "
+                      + "(it is \(text.utf8.count) bytes long); aliases may not multiply a file's size", at: crossed)
                 return nil
             }
             return node
@@ -68,14 +122,36 @@ public final class ConfigFile {
             case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
                  .composer(_, let problem, let mark, _):
                 error("malformed YAML: \(problem)", line: mark.line, column: mark.column)
+            case .reader(let problem, let offset, _, _):
+                let (line, column) = ConfigFile.position(ofUTF8Offset: offset ?? 0, in: text)
+                error("malformed YAML: \(problem)", line: line, column: column)
             default:
-                error("malformed YAML: \(yaml)", line: 1, column: 1)
+                error("malformed YAML", line: 1, column: 1)
             }
             return nil
         } catch {
-            self.error("malformed YAML: \(error)", line: 1, column: 1)
+            self.error("malformed YAML", line: 1, column: 1)
             return nil
         }
+    }
+
+    /// Walks `node` as if its aliases were expanded, spending one unit of `budget` per value;
+    /// returns the node at which the budget ran out, or nil. At most `budget` steps.
+    static func exceedsExpansion(_ node: Node, budget: inout Int) -> Node? {
+        budget -= 1
+        if budget < 0 { return node }
+        switch node {
+        case .scalar, .alias: return nil
+        case .sequence(let sequence):
+            for item in sequence { if let crossed = exceedsExpansion(item, budget: &budget) { return crossed } }
+        case .mapping(let mapping):
+            for (key, value) in mapping {
+                if let crossed = exceedsExpansion(key, budget: &budget) ?? exceedsExpansion(value, budget: &budget) {
+                    return crossed
+                }
+            }
+        }
+        return nil
     }
 
     public func error(_ message: String, line: Int, column: Int) {
@@ -102,6 +178,8 @@ struct Fields {
     let file: ConfigFile
     let node: Node
     let pairs: [(key: Node, value: Node)]
+    /// Position in `pairs` of each key's first occurrence (look-ups stay O(1) in long mappings).
+    let positions: [String: Int]
 
     /// Nil (with a diagnostic) when `node` is not a mapping. Unknown keys are reported at once.
     init?(_ node: Node, in file: ConfigFile, what: String, allowed: [String]) {
@@ -112,15 +190,22 @@ struct Fields {
         self.file = file
         self.node = node
         pairs = Array(mapping)
-        for (key, _) in pairs {
+        var positions: [String: Int] = [:]
+        let allowedSet = Set(allowed)
+        for (index, (key, _)) in pairs.enumerated() {
             let name = key.string ?? ""
-            if !allowed.contains(name) {
-                file.error(unknownMessage("key", name, known: allowed) + " (in \(what))", at: key)
+            if positions[name] == nil { positions[name] = index }
+            if !allowedSet.contains(name) {
+                // Past a hundred problems, suggestions are not worth their cost.
+                let message = file.diagnostics.count < 100 ? unknownMessage("key", name, known: allowed)
+                    : "unknown key '\(excerpt(name))'"
+                file.error(message + " (in \(what))", at: key)
             }
         }
+        self.positions = positions
     }
 
-    subscript(key: String) -> Node? { pairs.first { $0.key.string == key }?.value }
+    subscript(key: String) -> Node? { positions[key].map { pairs[$0].value } }
 
     func has(_ key: String) -> Bool { self[key] != nil }
 
@@ -151,6 +236,11 @@ struct Fields {
         return file.number(value, field: key, in: range, exclusiveLower: exclusiveLower)
     }
 
+    /// The optional `event-budget` of a scenario: events after which a run stops.
+    func eventBudget(default fallback: Int) -> Int? {
+        integer("event-budget", what: "scenario", default: fallback, in: 1...Int(Int32.max))
+    }
+
     func integer(_ key: String, what: String, default fallback: Int? = nil, in range: ClosedRange<Int>) -> Int? {
         guard let value = fallback == nil ? required(key, what: what) : self[key] else { return fallback }
         return file.integer(value, field: key, in: range)
@@ -158,11 +248,19 @@ struct Fields {
 }
 
 extension ConfigFile {
+    /// A node's text for a message: a scalar quoted and cut short, a collection named.
+    func quoted(_ value: Node) -> String {
+        "'" + excerpt(value.string ?? "a collection") + "'"
+    }
+
     func number(_ value: Node, field: String, in range: ClosedRange<Double>, exclusiveLower: Bool = false) -> Double? {
-        guard case .scalar(let scalar) = value, let number = Double(scalar.string.trimmingCharacters(in: .whitespaces)),
-              number.isFinite || (range.upperBound == .infinity && number == .infinity)
+        guard case .scalar(let scalar) = value, let number = Double(scalar.string.trimmingCharacters(in: .whitespaces))
         else {
-            error("field '\(field)' must be a number, got '\(value.string ?? "a collection")'", at: value)
+            error("field '\(field)' must be a number, got \(quoted(value))", at: value)
+            return nil
+        }
+        guard number.isFinite || (range.upperBound == .infinity && number == .infinity) else {
+            error("field '\(field)' must be a finite number, got \(quoted(value))", at: value)
             return nil
         }
         let lowOK = exclusiveLower ? number > range.lowerBound : number >= range.lowerBound
@@ -170,7 +268,7 @@ extension ConfigFile {
             let low = exclusiveLower ? "> \(formatNumber(range.lowerBound))" : "≥ \(formatNumber(range.lowerBound))"
             let high = range.upperBound == .infinity ? "" : " and ≤ \(formatNumber(range.upperBound))"
             let sign = number < 0 && range.lowerBound >= 0 ? "negative " : ""
-            error("\(sign)\(field) \(scalar.string) is out of range; must be \(low)\(high)", at: value)
+            error("\(sign)\(field) \(excerpt(scalar.string)) is out of range; must be \(low)\(high)", at: value)
             return nil
         }
         return number
@@ -178,7 +276,9 @@ extension ConfigFile {
 
     func integer(_ value: Node, field: String, in range: ClosedRange<Int>) -> Int? {
         guard case .scalar(let scalar) = value, let number = Int(scalar.string) else {
-            error("field '\(field)' must be a whole number, got '\(value.string ?? "a collection")'", at: value)
+            let tooLarge = value.string.flatMap { Double($0) }.map { $0.isFinite && $0 == $0.rounded() } ?? false
+            error("field '\(field)' must be a whole number" + (tooLarge ? " from \(range.lowerBound) to \(range.upperBound)" : "")
+                  + ", got \(quoted(value))", at: value)
             return nil
         }
         guard range.contains(number) else {
@@ -214,7 +314,7 @@ extension ConfigFile {
     /// (a constant).
     func distribution(_ value: Node, field: String) -> Distribution? {
         if case .scalar = value {
-            guard let v = number(value, field: field, in: 0...Double.infinity) else { return nil }
+            guard let v = number(value, field: field, in: 0...Distribution.largestValue) else { return nil }
             return .constant(v)
         }
         let names = Distribution.catalogue.map(\.name)
@@ -233,34 +333,37 @@ extension ConfigFile {
             }
         }
         let what = "distribution '\(field)'"
-        let positive = 0...Double.infinity
+        // Bounds keep every draw finite and every GSL sampler fast (GSL's Poisson sampler
+        // loops for ever for means near 2^32; gamma and beta degenerate for tiny shapes).
+        let magnitude = 0...Distribution.largestValue
         switch name {
         case "constant":
-            return fields.number("value", what: what, in: positive).map { .constant($0) }
+            return fields.number("value", what: what, in: magnitude).map { .constant($0) }
         case "exponential":
-            return fields.number("mean", what: what, in: positive, exclusiveLower: true).map { .exponential(mean: $0) }
+            return fields.number("mean", what: what, in: magnitude, exclusiveLower: true).map { .exponential(mean: $0) }
         case "gamma":
-            guard let k = fields.number("shape", what: what, in: positive, exclusiveLower: true),
-                  let theta = fields.number("scale", what: what, in: positive, exclusiveLower: true) else { return nil }
+            guard let k = fields.number("shape", what: what, in: Distribution.shapeRange),
+                  let theta = fields.number("scale", what: what, in: magnitude, exclusiveLower: true) else { return nil }
             return .gamma(shape: k, scale: theta)
         case "lognormal":
-            guard let mu = fields.number("mu", what: what, in: -1e6...1e6),
-                  let sigma = fields.number("sigma", what: what, in: positive) else { return nil }
+            guard let mu = fields.number("mu", what: what, in: Distribution.lognormalMuRange),
+                  let sigma = fields.number("sigma", what: what, in: Distribution.lognormalSigmaRange) else { return nil }
             return .lognormal(mu: mu, sigma: sigma)
         case "uniform":
-            guard let a = fields.number("min", what: what, in: positive),
-                  let b = fields.number("max", what: what, in: positive) else { return nil }
+            guard let a = fields.number("min", what: what, in: magnitude),
+                  let b = fields.number("max", what: what, in: magnitude) else { return nil }
             guard a <= b else {
                 error("min \(formatNumber(a)) is greater than max \(formatNumber(b))", at: fields["min"])
                 return nil
             }
             return .uniform(min: a, max: b)
         case "beta":
-            guard let a = fields.number("a", what: what, in: positive, exclusiveLower: true),
-                  let b = fields.number("b", what: what, in: positive, exclusiveLower: true) else { return nil }
+            guard let a = fields.number("a", what: what, in: Distribution.shapeRange),
+                  let b = fields.number("b", what: what, in: Distribution.shapeRange) else { return nil }
             return .beta(a: a, b: b)
         case "poisson":
-            return fields.number("mean", what: what, in: positive, exclusiveLower: true).map { .poisson(mean: $0) }
+            return fields.number("mean", what: what, in: Distribution.poissonMeanRange, exclusiveLower: true)
+                .map { .poisson(mean: $0) }
         default:
             return nil
         }

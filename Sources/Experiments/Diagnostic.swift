@@ -25,9 +25,40 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
         self.location = location
     }
 
+    /// The longest message printed; longer ones (long lists of names) are cut with "…".
+    public static let maximumMessageLength = 600
+
+    /// `path:line:column: error: message`, on one line: control characters are shown escaped
+    /// and a long message is cut, so that no input can flood a log or forge lines in it.
     public var description: String {
-        "\(location.path):\(location.line):\(location.column): error: \(message)"
+        "\(excerpt(location.path, limit: 300)):\(location.line):\(location.column): error: "
+            + excerpt(message, limit: Diagnostic.maximumMessageLength)
     }
+}
+
+/// `text` made safe to quote in one line of a log: control characters escaped (`\n`, `\u{7}`)
+/// and at most `limit` characters, the rest replaced by "…".
+public func excerpt(_ text: String, limit: Int = 60) -> String {
+    var out = ""
+    var count = 0
+    for scalar in text.unicodeScalars {
+        if count >= limit { return out + "…" }
+        switch scalar {
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        default:
+            if scalar.properties.generalCategory == .control || scalar.properties.generalCategory == .format
+                || scalar.properties.generalCategory == .lineSeparator
+                || scalar.properties.generalCategory == .paragraphSeparator {
+                out += "\\u{\(String(scalar.value, radix: 16))}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        count += 1
+    }
+    return out
 }
 
 /// Every problem found in the inputs; thrown before anything runs or is written.
@@ -65,9 +96,13 @@ public func editDistance(_ a: String, _ b: String) -> Int {
 }
 
 /// "unknown X 'y'; did you mean 'z'? expected one of: a, b, c"
-public func unknownMessage(_ what: String, _ word: String, known: [String]) -> String {
-    var message = "unknown \(what) '\(word)'"
-    if let guess = nearest(word, in: known).first { message += "; did you mean '\(guess)'?" } else { message += ";" }
-    message += " expected one of: " + known.joined(separator: ", ")
+/// Only the first `listed` valid names are listed; the count says how many there are.
+public func unknownMessage(_ what: String, _ word: String, known: [String], listed: Int = 24) -> String {
+    var message = "unknown \(what) '\(excerpt(word))'"
+    // Edit distances are quadratic in the words' lengths: long words get no suggestion.
+    let guess = word.unicodeScalars.count <= 64 ? nearest(word, in: known.prefix(1000).filter { $0.count <= 64 }).first : nil
+    if let guess { message += "; did you mean '\(excerpt(guess))'?" } else { message += ";" }
+    message += " expected one of: " + known.prefix(listed).map { excerpt($0) }.joined(separator: ", ")
+    if known.count > listed { message += ", … (\(known.count) in all)" }
     return message
 }

@@ -62,6 +62,17 @@ public enum ScenarioModel: Sendable {
     case commons(CommonsScenario)
     case agentTeam(AgentTeamScenario)
 
+    /// What one run of this scenario is expected to cost (see `Footprint`).
+    public var footprint: Footprint {
+        switch self {
+        case .divisionOfLabour(let scenario): scenario.footprint
+        case .negotiation(let scenario): scenario.footprint
+        case .market(let scenario): scenario.footprint
+        case .commons(let scenario): scenario.footprint
+        case .agentTeam(let scenario): scenario.footprint
+        }
+    }
+
     public var family: Family {
         switch self {
         case .divisionOfLabour: .divisionOfLabour
@@ -139,33 +150,38 @@ public struct RunOutcome: Sendable, Equatable {
 extension ScenarioModel {
     /// Runs this scenario under `policy`. Workload streams are seeded from
     /// `workloadIdentity` (no strategy in it), the strategy's own stream from `identity`.
-    public func run(_ policy: StrategyChoice.Policy, workloadIdentity: String, identity: String) -> RunOutcome {
+    /// `deadline` stops the run early (stop reason `wall-clock`); by default there is none.
+    public func run(_ policy: StrategyChoice.Policy, workloadIdentity: String, identity: String,
+                    deadline: WallClockDeadline = .none) -> RunOutcome {
         switch (self, policy) {
         case (.divisionOfLabour(let scenario), .divisionOfLabour(let strategy)):
             let outcome = DivisionOfLabourFamily.run(
                 scenario, strategy: strategy, workload: RandomStreams(identity: workloadIdentity),
-                strategy: RandomStreams(identity: identity))
+                strategy: RandomStreams(identity: identity), deadline: deadline)
             return RunOutcome(stopReason: outcome.stopReason, events: outcome.events, metrics: outcome.metrics)
         case (.negotiation(let scenario), .negotiation(let negotiationProtocol)):
             let outcome = NegotiationFamily.run(
                 scenario, protocol: negotiationProtocol, workload: RandomStreams(identity: workloadIdentity),
-                strategy: RandomStreams(identity: identity))
-            // A negotiation always ends by agreement or deadline; its events are its offers.
-            return RunOutcome(stopReason: .drained, events: outcome.result.offers, metrics: outcome.metrics)
+                strategy: RandomStreams(identity: identity), deadline: deadline)
+            // A negotiation ends by agreement or deadline, or a limit; its events are its offers.
+            return RunOutcome(stopReason: outcome.result.stopReason, events: outcome.result.offers,
+                              metrics: outcome.metrics)
         case (.market(let scenario), .market(let mechanism)):
             let outcome = ResourceAllocationFamily.run(
                 scenario, mechanism: mechanism, workload: RandomStreams(identity: workloadIdentity),
-                strategy: RandomStreams(identity: identity))
-            return RunOutcome(stopReason: .drained, events: scenario.periods, metrics: outcome.metrics)
+                strategy: RandomStreams(identity: identity), deadline: deadline)
+            return RunOutcome(stopReason: outcome.stop, events: scenario.periods, metrics: outcome.metrics)
         case (.commons(let scenario), .commons(let governance)):
             let outcome = CommonsFamily.run(scenario, governance: governance,
                                             workload: RandomStreams(identity: workloadIdentity),
-                                            strategy: RandomStreams(identity: identity))
+                                            strategy: RandomStreams(identity: identity), deadline: deadline)
             // A collapse ends the run early, by the model's own rule; it is reported, not hidden.
-            return RunOutcome(stopReason: .drained, events: outcome.result.survival, metrics: outcome.metrics)
+            return RunOutcome(stopReason: outcome.result.stopReason, events: outcome.result.survival,
+                              metrics: outcome.metrics)
         case (.agentTeam(let scenario), .agentTeam(let pattern)):
             // Patterns draw nothing of their own: every call outcome is part of the workload.
-            let outcome = AgentTeamFamily.run(scenario, pattern: pattern, workload: RandomStreams(identity: workloadIdentity))
+            let outcome = AgentTeamFamily.run(scenario, pattern: pattern, workload: RandomStreams(identity: workloadIdentity),
+                                              deadline: deadline)
             return RunOutcome(stopReason: outcome.stop, events: outcome.events, metrics: outcome.metrics)
         default:
             preconditionFailure("strategy of another family; the suite reader prevents this")

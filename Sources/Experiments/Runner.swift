@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import SimulationKernel
 import Synchronization
 
 /// Executes a run plan on `jobs` worker threads.
@@ -9,8 +10,13 @@ import Synchronization
 /// to `journal` as they finish, so an interrupted suite can resume without redoing them.
 public struct Runner: Sendable {
     public var jobs: Int
+    /// Wall-clock seconds after which a run stops (stop reason `wall-clock`); nil: none.
+    public var runTimeout: Double?
 
-    public init(jobs: Int) { self.jobs = max(1, jobs) }
+    public init(jobs: Int, runTimeout: Double? = nil) {
+        self.jobs = max(1, jobs)
+        self.runTimeout = runTimeout
+    }
 
     /// Runs every spec in `plan` not already in `done` (records by plan index). `progress`
     /// is called after each finished run with (finished, total), from a worker thread.
@@ -38,7 +44,8 @@ public struct Runner: Sendable {
                 guard let index else { return }
                 let spec = pending[index]
                 let outcome = spec.scenario.model.run(
-                    spec.strategy.policy, workloadIdentity: spec.workloadIdentity, identity: spec.identity)
+                    spec.strategy.policy, workloadIdentity: spec.workloadIdentity, identity: spec.identity,
+                    deadline: runTimeout.map { WallClockDeadline.after(seconds: $0) } ?? .none)
                 let count: Int = shared.withLock { state in
                     do {
                         try journal?.append(spec, outcome)

@@ -27,9 +27,25 @@ public enum ScenarioLoader {
     /// Parses and validates the scenario at `path`, with `overrides` applied first.
     /// `origin` names the file the overrides come from, for their error positions.
     public static func load(path: String, overrides: [Override] = [], origin: String? = nil) throws(InputError) -> Scenario {
-        let file = try ConfigFile.read(path: path)
+        try load(path: path, overrides: overrides, origin: origin, cache: nil)
+    }
+
+    /// The same, reading and parsing the file only once per `cache`.
+    static func load(path: String, overrides: [Override], origin: String?, cache: SourceCache?) throws(InputError) -> Scenario {
+        let file: ConfigFile
+        var parsed: Node?
+        if let cached = cache?.sources[path] {
+            file = ConfigFile(path: path, text: cached.text)
+            parsed = cached.root
+        } else {
+            file = try ConfigFile.read(path: path)
+        }
         file.overrideOrigin = origin
-        guard var root = file.compose() else { throw InputError(file.diagnostics) }
+        if parsed == nil {
+            parsed = file.compose()
+            cache?.sources[path] = (file.text, parsed)
+        }
+        guard var root = parsed else { throw InputError(file.diagnostics) }
         for override in overrides {
             let value = Node.scalar(Node.Scalar(
                 override.value, ConfigFile.overrideTag(line: override.line, column: override.column), .plain))
@@ -47,7 +63,13 @@ public enum ScenarioLoader {
         var description = ""
         var model: ScenarioModel?
         if case .mapping(let mapping) = root {
-            if let n = mapping["name"]?.string { name = n }
+            if let n = mapping["name"]?.string {
+                name = n
+                if n.isEmpty || !isPrintableName(n) || n.utf8.count > 100 {
+                    file.error("scenario name '\(excerpt(n))' must be 1 to 100 bytes without control characters",
+                               at: mapping["name"])
+                }
+            }
             if let d = mapping["description"]?.string { description = d }
             let families = Family.allCases.map(\.rawValue)
             if let familyNode = mapping["family"] {

@@ -7,7 +7,8 @@ public struct Suite: Sendable {
     /// One scenario entry of the suite, with the strategies it is run under and its grid.
     public struct Entry: Sendable {
         public let scenarioPath: String
-        /// One scenario per grid point, in grid order (a single one without a grid).
+        /// One scenario per grid point, in grid order (a single one without a grid). Loaded
+        /// with `SuiteLoader.Depth.check`, only the scenario as written (see `estimate`).
         public let points: [(label: [(key: String, value: String)], scenario: Scenario)]
         public let strategies: [StrategyChoice]
         public let replications: Int
@@ -21,6 +22,8 @@ public struct Suite: Sendable {
     public let entries: [Entry]
     /// Every file read, suite first, in reading order (for the manifest).
     public let inputFiles: [String]
+    /// The plan's size, known before it runs.
+    public let estimate: PlanEstimate
 }
 
 /// Reads suite files (see README, "Suite files").
@@ -28,51 +31,79 @@ public enum SuiteLoader {
     static let topKeys = ["name", "description", "seed", "replications", "confidence", "scenarios"]
     static let entryKeys = ["path", "strategies", "replications", "grid"]
 
+    /// How much of a grid is built. `plan` builds every grid point, for running; `check`
+    /// checks every grid value once (against the scenario as written) and only counts the
+    /// points, so validating a large grid costs what the file's values cost, not their product.
+    public enum Depth: Sendable { case plan, check }
+
     /// Parses the suite and every scenario it names, validating all of them; all problems
-    /// are thrown together. `replications` and `seed`, when given, override the file's.
+    /// are thrown together. `replications` and `seed`, when given, override the file's. The
+    /// plan must fit `budget`: a suite that does not is refused, naming the entry and the
+    /// numbers, before anything is built for it.
     public static func load(path: String, replications overrideReplications: Int? = nil,
-                            seed overrideSeed: UInt64? = nil) throws(InputError) -> Suite {
+                            seed overrideSeed: UInt64? = nil, budget: Budget = Budget(),
+                            depth: Depth = .plan) throws(InputError) -> Suite {
         let file = try ConfigFile.read(path: path)
         guard let root = file.compose() else { throw InputError(file.diagnostics) }
         guard let top = Fields(root, in: file, what: "suite", allowed: topKeys) else { throw InputError(file.diagnostics) }
         let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         let name = top.string("name", what: "suite") ?? stem
-        if name.isEmpty || name.contains("/") || name.hasPrefix(".") {
-            file.error("suite name '\(name)' must be a plain folder name", at: top["name"])
+        if name.isEmpty || name.contains("/") || name.hasPrefix(".") || !isPrintableName(name) || name.utf8.count > 100 {
+            file.error("suite name '\(excerpt(name))' must be a plain folder name of at most 100 bytes, without "
+                       + "'/', a leading '.' or control characters", at: top["name"])
         }
         let description = top.string("description", what: "suite") ?? ""
         var seed: UInt64? = 1
         if let seedNode = top["seed"] {
             seed = seedNode.string.flatMap { UInt64($0) }
-            if seed == nil { file.error("seed must be a whole number from 0 to 2^64 − 1, got '\(seedNode.string ?? "")'", at: seedNode) }
+            if seed == nil {
+                file.error("seed must be a whole number from 0 to 2^64 − 1, got \(file.quoted(seedNode))", at: seedNode)
+            }
         }
         let defaultReplications = top.integer("replications", what: "suite", default: 10, in: 1...1_000_000)
         let confidence = top.number("confidence", what: "suite", default: 0.95, in: 0.5...0.999)
 
         var entries: [Suite.Entry] = []
+        var estimates: [PlanEstimate.Entry] = []
         var inputs = [path]
         var otherErrors: [Diagnostic] = []
         var scenarioNames: [String: String] = [:]
         let base = URL(fileURLWithPath: path).deletingLastPathComponent()
+        let cache = SourceCache()
         if let list = top.required("scenarios", what: "suite") {
             if case .sequence(let items) = list, !items.isEmpty {
+                var totalRuns = 0
                 for item in items {
                     do throws(InputError) {
-                        if let entry = try readEntry(item, base: base, in: file, defaultReplications: overrideReplications
-                                                        ?? defaultReplications ?? 10) {
-                            for point in entry.points {
-                                if let other = scenarioNames[point.scenario.name], other != entry.scenarioPath {
-                                    file.error("scenario name '\(point.scenario.name)' is used by both \(other) and "
-                                               + "\(entry.scenarioPath); names identify runs and must be unique", at: item)
-                                }
-                                scenarioNames[point.scenario.name] = entry.scenarioPath
+                        guard let (entry, estimate) = try readEntry(
+                            item, base: base, in: file, defaultReplications: overrideReplications ?? defaultReplications ?? 10,
+                            budget: budget, depth: depth, cache: cache) else { continue }
+                        for point in entry.points {
+                            if let other = scenarioNames[point.scenario.name], other != entry.scenarioPath {
+                                file.error("scenario name '\(excerpt(point.scenario.name))' is used by both \(other) and "
+                                           + "\(entry.scenarioPath); names identify runs and must be unique", at: item)
                             }
-                            if !inputs.contains(entry.scenarioPath) { inputs.append(entry.scenarioPath) }
-                            entries.append(entry)
+                            scenarioNames[point.scenario.name] = entry.scenarioPath
                         }
+                        if !inputs.contains(entry.scenarioPath) { inputs.append(entry.scenarioPath) }
+                        entries.append(entry)
+                        estimates.append(estimate)
+                        totalRuns = totalRuns.addingReportingOverflow(estimate.runs).overflow ? .max : totalRuns + estimate.runs
                     } catch {
                         otherErrors += error.diagnostics
                     }
+                }
+                let plan = PlanEstimate(entries: estimates)
+                if totalRuns > budget.maxRuns {
+                    file.error("the suite makes \(grouped(totalRuns)) runs, more than --max-runs \(grouped(budget.maxRuns)); "
+                               + "raise --max-runs to run it", at: list)
+                }
+                if let maxEvents = budget.maxEvents, plan.events > maxEvents {
+                    let heaviest = estimates.max { Double($0.runs) * $0.perRun.events < Double($1.runs) * $1.perRun.events }
+                    file.error("the suite's runs add up to about \(formatQuantity(plan.events)) events, more than "
+                               + "--max-events \(formatQuantity(maxEvents))"
+                               + (heaviest.map { " (the most from \($0.scenarioPath): \(formatQuantity(Double($0.runs) * $0.perRun.events)))" } ?? "")
+                               + "; raise --max-events to run it", at: list)
                 }
             } else {
                 file.error("scenarios must be a non-empty list of scenario files", at: list)
@@ -81,10 +112,12 @@ public enum SuiteLoader {
         let all = (file.diagnostics + otherErrors).sorted { ($0.location, $0.message) < ($1.location, $1.message) }
         guard all.isEmpty, let seed, let confidence else { throw InputError(all) }
         return Suite(name: name, path: path, description: description, seed: overrideSeed ?? seed,
-                     confidence: confidence, entries: entries, inputFiles: inputs)
+                     confidence: confidence, entries: entries, inputFiles: inputs,
+                     estimate: PlanEstimate(entries: estimates))
     }
 
-    static func readEntry(_ item: Node, base: URL, in file: ConfigFile, defaultReplications: Int) throws(InputError) -> Suite.Entry? {
+    static func readEntry(_ item: Node, base: URL, in file: ConfigFile, defaultReplications: Int, budget: Budget,
+                          depth: Depth, cache: SourceCache) throws(InputError) -> (Suite.Entry, PlanEstimate.Entry)? {
         let fields: Fields
         if case .scalar = item {
             fields = Fields(Node.mapping(Node.Mapping([(Node("path"), item)])), in: file, what: "scenario entry", allowed: entryKeys)!
@@ -94,6 +127,16 @@ public enum SuiteLoader {
         }
         guard let relative = fields.string("path", what: "scenario entry", required: true) else { return nil }
         let scenarioPath = relative.hasPrefix("/") ? relative : base.appendingPathComponent(relative).path
+        if !budget.allowOutsidePaths {
+            let folder = base.standardizedFileURL.resolvingSymlinksInPath().path
+            let target = URL(fileURLWithPath: scenarioPath).standardizedFileURL.resolvingSymlinksInPath().path
+            guard target.hasPrefix(folder.hasSuffix("/") ? folder : folder + "/") else {
+                file.error("scenario path '\(excerpt(relative))' lies outside the suite's folder \(excerpt(relativePath(folder)))"
+                           + "; scenario files must be in the suite's folder tree unless --allow-outside-paths is given",
+                           at: fields["path"] ?? item)
+                return nil
+            }
+        }
         let displayPath = relativePath(scenarioPath)
         let replications = fields.integer("replications", what: "scenario entry", default: defaultReplications,
                                           in: 1...1_000_000)
@@ -104,33 +147,50 @@ public enum SuiteLoader {
             if case .mapping(let mapping) = grid {
                 for (key, values) in mapping {
                     guard let k = key.string, let list = file.stringList(values, field: "grid.\(k)") else { continue }
-                    if list.isEmpty { file.error("grid key '\(k)' needs at least one value", at: values) }
+                    if list.isEmpty { file.error("grid key '\(excerpt(k))' needs at least one value", at: values) }
+                    for (value, node) in list where !isPrintableName(value) || value.utf8.count > 100 {
+                        file.error("grid value '\(excerpt(value))' must be at most 100 bytes without control characters",
+                                   at: node)
+                    }
                     axes.append((k, key, list))
                 }
             } else {
                 file.error("grid must map scenario fields to lists of values", at: grid)
             }
         }
-        var points: [[(key: String, value: String, node: Node, keyNode: Node)]] = [[]]
-        for axis in axes {
-            points = points.flatMap { point in axis.values.map { point + [(axis.key, $0.0, $0.1, axis.keyNode)] } }
-        }
-        var scenarios: [(label: [(key: String, value: String)], scenario: Scenario)] = []
-        var diagnostics: [Diagnostic] = []
-        for point in points {
-            let overrides = point.map {
-                Override(key: $0.key, value: $0.value, line: $0.node.mark?.line ?? 1, column: $0.node.mark?.column ?? 1,
-                         keyLine: $0.keyNode.mark?.line ?? 1, keyColumn: $0.keyNode.mark?.column ?? 1)
+        // The number of points, counted (never built) before anything else: nil when it overflows.
+        let pointCount: Int? = axes.reduce(Optional(1)) { count, axis in
+            count.flatMap { c in
+                let (product, overflow) = c.multipliedReportingOverflow(by: axis.values.count)
+                return overflow ? nil : product
             }
+        }
+
+        func override(_ key: String, _ valueNode: Node, _ keyNode: Node, _ value: String) -> Override {
+            Override(key: key, value: value, line: valueNode.mark?.line ?? 1, column: valueNode.mark?.column ?? 1,
+                     keyLine: keyNode.mark?.line ?? 1, keyColumn: keyNode.mark?.column ?? 1)
+        }
+        var diagnostics: [Diagnostic] = []
+        var seen: Set<String> = []
+        func load(_ overrides: [Override]) -> Scenario? {
             do throws(InputError) {
-                let scenario = try ScenarioLoader.load(path: displayPath, overrides: overrides, origin: file.path)
-                scenarios.append((point.map { ($0.key, $0.value) }, scenario))
+                return try ScenarioLoader.load(path: displayPath, overrides: overrides, origin: file.path, cache: cache)
             } catch {
-                for d in error.diagnostics where !diagnostics.contains(d) { diagnostics.append(d) }
+                for d in error.diagnostics where seen.insert(d.description).inserted { diagnostics.append(d) }
+                return nil
+            }
+        }
+        // The scenario as written, then every grid value once on its own.
+        guard let written = load([]) else { throw InputError(diagnostics) }
+        var variants = [written]
+        for axis in axes {
+            for (value, node) in axis.values {
+                if let scenario = load([override(axis.key, node, axis.keyNode, value)]) { variants.append(scenario) }
             }
         }
         if !diagnostics.isEmpty { throw InputError(diagnostics) }
-        guard let family = scenarios.first?.scenario.family, let replications else { return nil }
+        guard let replications else { return nil }
+        let family = written.family
 
         // Strategies: names or {name, label, parameters…}; default: the family's whole catalogue.
         var strategies: [StrategyChoice] = []
@@ -139,10 +199,11 @@ public enum SuiteLoader {
                 file.error("strategies must be a non-empty list", at: list)
                 return nil
             }
+            var labels: Set<String> = []
             for item in items {
                 if let choice = readStrategy(item, family: family, in: file) {
-                    if strategies.contains(where: { $0.label == choice.label }) {
-                        file.error("strategy '\(choice.label)' is listed twice; give one of them a 'label'", at: item)
+                    if !labels.insert(choice.label).inserted {
+                        file.error("strategy '\(excerpt(choice.label))' is listed twice; give one of them a 'label'", at: item)
                     }
                     strategies.append(choice)
                 }
@@ -150,7 +211,52 @@ public enum SuiteLoader {
         } else {
             strategies = family.strategies.compactMap { StrategyChoice(family: family, name: $0.name) }
         }
-        return Suite.Entry(scenarioPath: displayPath, points: scenarios, strategies: strategies, replications: replications)
+
+        // Runs, counted with overflow checks, against the budget before any point is built.
+        let runs = pointCount.flatMap { points in
+            let (a, o1) = points.multipliedReportingOverflow(by: max(strategies.count, 1))
+            let (b, o2) = a.multipliedReportingOverflow(by: replications)
+            return o1 || o2 ? nil : b
+        }
+        let breakdown = "\(pointCount.map(grouped) ?? "more than 2^63") grid point\(pointCount == 1 ? "" : "s") × "
+            + "\(strategies.count) strateg\(strategies.count == 1 ? "y" : "ies") × \(grouped(replications)) replications"
+        guard let runs, runs <= budget.maxRuns else {
+            file.error("this entry makes \(runs.map(grouped) ?? "more than 2^63") runs (\(breakdown)), more than "
+                       + "--max-runs \(grouped(budget.maxRuns)); raise --max-runs to run it",
+                       at: fields["grid"] ?? fields["replications"] ?? item)
+            return nil
+        }
+
+        var points: [(label: [(key: String, value: String)], scenario: Scenario)] = [([], written)]
+        if depth == .plan && !axes.isEmpty {
+            points = []
+            var combination: [[(key: String, value: String, node: Node, keyNode: Node)]] = [[]]
+            for axis in axes {
+                combination = combination.flatMap { point in axis.values.map { point + [(axis.key, $0.0, $0.1, axis.keyNode)] } }
+            }
+            for point in combination {
+                if let scenario = load(point.map { override($0.key, $0.node, $0.keyNode, $0.value) }) {
+                    points.append((point.map { ($0.key, $0.value) }, scenario))
+                }
+            }
+            if !diagnostics.isEmpty { throw InputError(diagnostics) }
+            variants = points.map(\.scenario)
+        }
+        var perRun = Footprint(events: 0, bytes: 0)
+        for variant in variants {
+            let footprint = variant.model.footprint
+            perRun = Footprint(events: max(perRun.events, footprint.events), bytes: max(perRun.bytes, footprint.bytes))
+        }
+        let concurrent = Double(min(budget.jobs, runs))
+        if perRun.bytes * concurrent > budget.maxMemory {
+            file.error("a run of \(displayPath) needs about \(formatBytes(perRun.bytes)) of memory"
+                       + (concurrent > 1 ? " (× \(Int(concurrent)) jobs)" : "") + ", more than --max-memory "
+                       + "\(formatBytes(budget.maxMemory)); make the scenario smaller or raise --max-memory",
+                       at: fields["path"] ?? item)
+            return nil
+        }
+        return (Suite.Entry(scenarioPath: displayPath, points: points, strategies: strategies, replications: replications),
+                PlanEstimate.Entry(scenarioPath: displayPath, runs: runs, perRun: perRun))
     }
 
     static func readStrategy(_ item: Node, family: Family, in file: ConfigFile) -> StrategyChoice? {
@@ -167,12 +273,17 @@ public enum SuiteLoader {
             name = nameValue?.string
             if let nameValue { nameNode = nameValue }
             label = mapping["label"]?.string
+            if let label, !isPrintableName(label) || label.utf8.count > 100 {
+                file.error("label '\(excerpt(label))' must be at most 100 bytes without control characters",
+                           at: mapping["label"])
+                return nil
+            }
             guard let name, let descriptor = family.strategies.first(where: { $0.name == name }) else { break }
             for (key, value) in mapping {
                 guard let k = key.string, k != "name", k != "label" else { continue }
                 guard let p = descriptor.parameters.first(where: { $0.name == k }) else {
                     let allowed = ["name", "label"] + descriptor.parameters.map(\.name)
-                    file.error(unknownMessage("parameter", k, known: allowed) + " (of strategy '\(name)')", at: key)
+                    file.error(unknownMessage("parameter", k, known: allowed) + " (of strategy '\(excerpt(name))')", at: key)
                     continue
                 }
                 if !p.choices.isEmpty {
@@ -180,9 +291,9 @@ public enum SuiteLoader {
                     if let index = p.choices.firstIndex(of: text) {
                         parameters.append((k, Double(index)))
                     } else {
-                        file.error(unknownMessage("value", text, known: p.choices) + " (for \(name).\(k))", at: value)
+                        file.error(unknownMessage("value", text, known: p.choices) + " (for \(name).\(excerpt(k)))", at: value)
                     }
-                } else if let v = file.number(value, field: "\(name).\(k)", in: p.range) {
+                } else if let v = file.number(value, field: "\(name).\(excerpt(k))", in: p.range) {
                     parameters.append((k, v))
                 }
             }
@@ -207,4 +318,20 @@ public enum SuiteLoader {
         let prefix = cwd.hasSuffix("/") ? cwd : cwd + "/"
         return standardized.hasPrefix(prefix) ? String(standardized.dropFirst(prefix.count)) : standardized
     }
+}
+
+/// Whether `name` can be written into file names, CSV rows and reports as it is: no
+/// control, format or line-separator characters.
+func isPrintableName(_ name: String) -> Bool {
+    name.unicodeScalars.allSatisfy { scalar in
+        switch scalar.properties.generalCategory {
+        case .control, .format, .lineSeparator, .paragraphSeparator, .surrogate, .unassigned: false
+        default: true
+        }
+    }
+}
+
+/// Scenario files read once per suite: every grid point reuses the text and the parsed tree.
+final class SourceCache {
+    var sources: [String: (text: String, root: Node?)] = [:]
 }

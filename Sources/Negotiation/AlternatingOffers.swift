@@ -44,13 +44,19 @@ struct AlternatingOffers {
         return min(1.0, Double(step + 1) / Double(deadline + 1))
     }
 
-    mutating func run() -> NegotiationResult {
+    mutating func run(meter: inout EventMeter) -> NegotiationResult {
         var standing: Int?
         var standingTurn = 0
         var acceptances = 0
         var offers = 0
         var trace: [(turn: Int, agent: Int, outcome: Int)] = []
         for turn in 0..<turns {
+            if let stop = meter.spend() {
+                var result = NegotiationResult(agreement: nil, rounds: perOffer ? turn : turn / n, offers: offers,
+                                               utilities: domain.preferences.map(\.reserved), trace: trace)
+                result.stopReason = stop
+                return result
+            }
             let a = turn % n
             let t = relativeTime(ofTurn: turn)
             if let offer = standing, accepts(a, offer, offeredAt: standingTurn, turn: turn, t: t) {
@@ -97,7 +103,7 @@ struct AlternatingOffers {
         case .rubinstein:
             guard let plan else { return false }
             let present = u * pow(agents[a].discount, Double(agreementExponent(offeredAt: offeredAt)))
-            return present >= plan.value[turn][a]
+            return RubinsteinPlan.atLeast(present, plan.value[turn][a])
         }
     }
 
@@ -133,9 +139,23 @@ struct AlternatingOffers {
 /// index) if that beats letting the offer fail; a responder accepts exactly those outcomes.
 /// With discount factors δ₁, δ₂ per offer on a finely divided pie this reproduces
 /// Rubinstein's first-proposer share (1 − δ₂)/(1 − δ₁δ₂) as the deadline grows.
+///
+/// Values that are equal in exact arithmetic (an offer of 1 − 3/7 against 0.8 · 5/7) may
+/// differ in the last bits of their binary products, so comparisons treat values within a
+/// relative 10⁻¹² of each other as equal (`atLeast`, `greater`): a tie is accepted, and
+/// among tied outcomes the lowest index is offered, as documented.
 struct RubinsteinPlan {
     var offer: [Int]
     var value: [[Double]]
+
+    /// Relative tolerance under which two present values count as equal.
+    static let tolerance = 1e-12
+
+    /// a ≥ b, counting values within the tolerance as equal.
+    static func atLeast(_ a: Double, _ b: Double) -> Bool { a >= b - tolerance * max(abs(a), abs(b)) }
+
+    /// a > b by more than the tolerance.
+    static func greater(_ a: Double, _ b: Double) -> Bool { !atLeast(b, a) }
 
     init(domain: NegotiationDomain, turns: Int, exponent: (Int) -> Int) {
         let reserved = domain.preferences.map(\.reserved)
@@ -149,11 +169,11 @@ struct RubinsteinPlan {
             let di = pow(discount[i], k), dj = pow(discount[j], k)
             var bestOutcome = -1
             var bestValue = -Double.infinity
-            for o in 0..<domain.outcomeCount where domain.utility(j, o) * dj >= value[turn + 1][j] {
+            for o in 0..<domain.outcomeCount where Self.atLeast(domain.utility(j, o) * dj, value[turn + 1][j]) {
                 let v = domain.utility(i, o) * di
-                if v > bestValue { bestValue = v; bestOutcome = o }
+                if bestOutcome < 0 || Self.greater(v, bestValue) { bestValue = v; bestOutcome = o }
             }
-            if bestOutcome >= 0 && bestValue >= value[turn + 1][i] {
+            if bestOutcome >= 0 && Self.atLeast(bestValue, value[turn + 1][i]) {
                 offer[turn] = bestOutcome
                 value[turn] = [0, 1].map { domain.utility($0, bestOutcome) * ($0 == i ? di : dj) }
             } else {

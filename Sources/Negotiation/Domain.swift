@@ -21,13 +21,27 @@ public struct OutcomeSpace: Sendable, Equatable {
     /// Index step of each issue: the product of the sizes of the issues after it.
     @usableFromInline let strides: [Int]
 
+    /// The number of outcomes of issues of these sizes, or nil when it exceeds `Int.max`.
+    public static func count(sizes: [Int]) -> Int? {
+        var size = 1
+        for s in sizes {
+            let (product, overflow) = size.multipliedReportingOverflow(by: s)
+            if overflow { return nil }
+            size = product
+        }
+        return size
+    }
+
+    /// `count` is `Int.max` when the product of the issues' sizes overflows; such a space
+    /// is refused by the scenario reader and never enumerated.
     public init(issues: [Issue]) {
         self.issues = issues
         var strides = Array(repeating: 1, count: issues.count)
         var size = 1
         for i in issues.indices.reversed() {
             strides[i] = size
-            size *= issues[i].values.count
+            let (product, overflow) = size.multipliedReportingOverflow(by: issues[i].values.count)
+            size = overflow ? Int.max : product
         }
         self.strides = strides
         count = issues.isEmpty ? 0 : size

@@ -70,6 +70,9 @@ public struct NegotiationResult: Sendable, Equatable {
     public var utilities: [Double]
     /// Every offer made, in order: (turn, agent, outcome).
     public var trace: [(turn: Int, agent: Int, outcome: Int)]
+    /// `drained` when the negotiation ended by its own rules (agreement or deadline);
+    /// `event-budget` or `wall-clock` when a limit cut it short (then without agreement).
+    public var stopReason: StopReason = .drained
 
     public static func == (a: Self, b: Self) -> Bool {
         a.agreement == b.agreement && a.rounds == b.rounds && a.offers == b.offers && a.utilities == b.utilities

@@ -55,11 +55,14 @@ public enum NegotiationFamily {
     /// (strategy-independent), random choices of tactics and mediator from `strategy`.
     public static func run(
         _ scenario: NegotiationScenario, protocol: NegotiationProtocol,
-        workload: RandomStreams, strategy: RandomStreams, recordTrace: Bool = false
+        workload: RandomStreams, strategy: RandomStreams, recordTrace: Bool = false,
+        deadline wallClock: WallClockDeadline = .none
     ) -> Outcome {
         let domain = scenario.domain(streams: workload)
+        var meter = EventMeter(budget: scenario.eventBudget, deadline: wallClock)
         let result = negotiate(domain, tactics: scenario.agents.map(\.tactic), deadline: scenario.deadline,
-                               protocol: `protocol`, stream: strategy.stream("strategy"), recordTrace: recordTrace)
+                               protocol: `protocol`, stream: strategy.stream("strategy"), recordTrace: recordTrace,
+                               meter: &meter)
         let metrics = NegotiationMetrics.score(result, domain: domain, solutions: BargainingSolutions(domain))
         return Outcome(result: result, metrics: metrics)
     }
@@ -69,13 +72,23 @@ public enum NegotiationFamily {
         _ domain: NegotiationDomain, tactics: [Tactic], deadline: Int, protocol: NegotiationProtocol,
         stream: RandomStream, recordTrace: Bool = false
     ) -> NegotiationResult {
+        var meter = EventMeter(budget: .max)
+        return negotiate(domain, tactics: tactics, deadline: deadline, protocol: `protocol`, stream: stream,
+                         recordTrace: recordTrace, meter: &meter)
+    }
+
+    /// One negotiation on a given domain, its actions counted by `meter`.
+    static func negotiate(
+        _ domain: NegotiationDomain, tactics: [Tactic], deadline: Int, protocol: NegotiationProtocol,
+        stream: RandomStream, recordTrace: Bool, meter: inout EventMeter
+    ) -> NegotiationResult {
         switch `protocol` {
         case .alternatingOffers, .offerPerStep:
             var session = AlternatingOffers(domain: domain, tactics: tactics, deadline: deadline,
                                             perOffer: `protocol` == .offerPerStep, stream: stream, recordTrace: recordTrace)
-            return session.run()
+            return session.run(meter: &meter)
         case .singleText:
-            return singleText(domain, tactics: tactics, deadline: deadline, stream: stream)
+            return singleText(domain, tactics: tactics, deadline: deadline, stream: stream, meter: &meter)
         case .nashArbitrator:
             let n = domain.agentCount
             guard let nash = BargainingSolutions(domain).nash else {

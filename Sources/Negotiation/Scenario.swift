@@ -72,12 +72,16 @@ public struct NegotiationScenario: Sendable {
     /// Rounds (or offers, in the offer-per-step protocol) before the negotiation ends without
     /// agreement.
     public var deadline: Int
+    /// Actions (offers and responses, or mediator rounds) after which the run stops.
+    public var eventBudget: Int
 
-    public init(name: String, domain: DomainSource, agents: [NegotiatorSpec], deadline: Int) {
+    public init(name: String, domain: DomainSource, agents: [NegotiatorSpec], deadline: Int,
+                eventBudget: Int = 50_000_000) {
         self.name = name
         self.domain = domain
         self.agents = agents
         self.deadline = deadline
+        self.eventBudget = eventBudget
     }
 
     /// The domain of one run: the stated one, or one drawn from `streams`.

@@ -5,7 +5,7 @@ extension NegotiationFamily {
     /// Single-text mediation (see `NegotiationProtocol.singleText`). The mediator's draws
     /// come from `stream`: the first text, then per round an issue and a new value for it.
     static func singleText(_ domain: NegotiationDomain, tactics: [Tactic], deadline: Int,
-                           stream: RandomStream) -> NegotiationResult {
+                           stream: RandomStream, meter: inout EventMeter) -> NegotiationResult {
         let n = domain.agentCount
         let agents = tactics.enumerated().map { Negotiator(agent: $0.offset, tactic: $0.element, domain: domain) }
         let space = domain.space
@@ -13,6 +13,13 @@ extension NegotiationFamily {
         var adoptedRound = 0
         var offers = 1
         for round in 0..<deadline {
+            // One event per agent's vote.
+            if let stop = meter.spend(n) {
+                var result = NegotiationResult(agreement: nil, rounds: round, offers: offers,
+                                               utilities: domain.preferences.map(\.reserved), trace: [])
+                result.stopReason = stop
+                return result
+            }
             let issue = stream.integer(below: space.issues.count)
             let size = space.issues[issue].values.count
             guard size > 1 else { continue }

@@ -53,9 +53,13 @@ public struct CommonsScenario: Sendable, Equatable {
     /// drawn from the workload stream `weather`, the same for every governance; 0: none.
     public var noise: Double
     public var groups: [HarvesterGroup]
+    /// Harvest decisions (one per present agent per round, plus one per round) after which
+    /// the run stops.
+    public var eventBudget: Int
 
     public init(name: String, rounds: Int, capacity: Double, growth: Double, initial: Double, collapseBelow: Double = 0.05,
-                noise: Double = 0, groups: [HarvesterGroup]) {
+                noise: Double = 0, groups: [HarvesterGroup], eventBudget: Int = 50_000_000) {
+        self.eventBudget = eventBudget
         self.name = name
         self.noise = noise
         self.rounds = rounds
@@ -122,6 +126,9 @@ public struct CommonsResult: Sendable {
     /// Rounds completed before the collapse (the horizon without one).
     public var survival: Int
     public var collapsed: Bool
+    /// `drained` when the rounds ran out or the stock collapsed; otherwise the limit that
+    /// cut the run short (its survival is then the rounds played).
+    public var stopReason: StopReason = .drained
     /// Total harvested per agent, net of fines.
     public var gains: [Double]
     public var totalHarvest: Double
@@ -135,6 +142,13 @@ public enum CommonsModel {
     /// `weather` draws the regrowth noise (workload); `stream` the audits (strategy).
     public static func run(_ scenario: CommonsScenario, governance: Governance, weather: RandomStream,
                            stream: RandomStream) -> CommonsResult {
+        var meter = EventMeter(budget: scenario.eventBudget)
+        return run(scenario, governance: governance, weather: weather, stream: stream, meter: &meter)
+    }
+
+    /// The same, stopping early with `meter`'s reason when its budget or deadline is spent.
+    public static func run(_ scenario: CommonsScenario, governance: Governance, weather: RandomStream,
+                           stream: RandomStream, meter: inout EventMeter) -> CommonsResult {
         struct Agent {
             let group: Int
             let script: HarvestScript
@@ -161,8 +175,14 @@ public enum CommonsModel {
         var collapsed = false
         var lastOverShare = 0.0
         var request = Array(repeating: 0.0, count: agents.count)
+        var stop = StopReason.drained
         for round in 0..<scenario.rounds {
             let present = agents.indices.filter { agents[$0].joins <= round }
+            if let reason = meter.spend(present.count + 1) {
+                stop = reason
+                survival = round
+                break
+            }
             let n = Double(present.count)
             var growth = scenario.regrowth(x)
             if scenario.noise > 0 { growth *= weather.lognormal(mu: 0, sigma: scenario.noise) }
@@ -227,7 +247,10 @@ public enum CommonsModel {
                 break
             }
         }
-        return CommonsResult(stock: stock, survival: collapsed ? survival : scenario.rounds, collapsed: collapsed,
-                             gains: agents.map(\.gain), totalHarvest: total, overUseRounds: overUse, fines: fines)
+        var result = CommonsResult(stock: stock, survival: collapsed || stop != .drained ? survival : scenario.rounds,
+                                   collapsed: collapsed, gains: agents.map(\.gain), totalHarvest: total,
+                                   overUseRounds: overUse, fines: fines)
+        result.stopReason = stop
+        return result
     }
 }

@@ -26,10 +26,13 @@ public enum ResourceAllocationFamily {
     /// Runs `scenario` under `mechanism`; the workload is drawn from `workload`, the lottery
     /// from `strategy`.
     public static func run(_ scenario: MarketScenario, mechanism: Mechanism, workload: RandomStreams,
-                           strategy: RandomStreams) -> (bidders: [Bidder], metrics: [Double]) {
+                           strategy: RandomStreams, deadline: WallClockDeadline = .none)
+        -> (bidders: [Bidder], metrics: [Double], stop: StopReason) {
         let drawn = MarketWorkload(scenario, streams: workload)
-        let bidders = MarketModel.run(scenario, workload: drawn, mechanism: mechanism, stream: strategy.stream("strategy"))
-        return (bidders, score(bidders, scenario: scenario, supply: drawn.supply))
+        var meter = EventMeter(budget: scenario.eventBudget, deadline: deadline)
+        let (bidders, stop) = MarketModel.run(scenario, workload: drawn, mechanism: mechanism,
+                                              stream: strategy.stream("strategy"), meter: &meter)
+        return (bidders, score(bidders, scenario: scenario, supply: drawn.supply), stop)
     }
 
     static func score(_ bidders: [Bidder], scenario: MarketScenario, supply: [Double]) -> [Double] {
@@ -83,9 +86,11 @@ public enum CommonsFamily {
     ]
 
     public static func run(_ scenario: CommonsScenario, governance: Governance, workload: RandomStreams,
-                           strategy: RandomStreams) -> (result: CommonsResult, metrics: [Double]) {
+                           strategy: RandomStreams, deadline: WallClockDeadline = .none)
+        -> (result: CommonsResult, metrics: [Double]) {
+        var meter = EventMeter(budget: scenario.eventBudget, deadline: deadline)
         let result = CommonsModel.run(scenario, governance: governance, weather: workload.stream("weather"),
-                                      stream: strategy.stream("strategy"))
+                                      stream: strategy.stream("strategy"), meter: &meter)
         let gains = result.gains.map { max($0, 0) }
         let played = max(result.survival, 1)
         let metrics = [

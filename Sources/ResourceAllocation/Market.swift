@@ -61,9 +61,13 @@ public struct MarketScenario: Sendable, Equatable {
     public var groups: [BidderGroup]
     /// A bidder whose need is not met within this many periods of its arrival is starved.
     public var starvationBound: Int
+    /// Bidder-periods (one per waiting bidder per period, plus one per period) after which
+    /// the run stops.
+    public var eventBudget: Int
 
     public init(name: String, periods: Int, supply: Distribution, divisible: Bool, groups: [BidderGroup],
-                starvationBound: Int = 5) {
+                starvationBound: Int = 5, eventBudget: Int = 50_000_000) {
+        self.eventBudget = eventBudget
         self.name = name
         self.periods = periods
         self.supply = supply

@@ -65,8 +65,9 @@ public struct MarketWorkload: Sendable {
 /// Runs the market period by period.
 public enum MarketModel {
     /// Allocates every period's supply with `mechanism`; `stream` feeds the lottery.
+    /// The run stops early, with `meter`'s reason, when its event budget or deadline is spent.
     public static func run(_ scenario: MarketScenario, workload: MarketWorkload, mechanism: Mechanism,
-                           stream: RandomStream) -> [Bidder] {
+                           stream: RandomStream, meter: inout EventMeter) -> (bidders: [Bidder], stop: StopReason) {
         var bidders = workload.bidders
         let integral = !scenario.divisible
         var cursor = 0                      // equal-share round robin
@@ -81,6 +82,7 @@ public enum MarketModel {
             let remaining: (Int) -> Double = mechanism == .central
                 ? { bidders[$0].need - bidders[$0].received } : { bidders[$0].claim - bidders[$0].received }
             active.removeAll { remaining($0) <= 1e-12 }
+            if let stop = meter.spend(active.count + 1) { return (bidders, stop) }
             guard !active.isEmpty else { continue }
             let want = active.map(remaining)
             let supply = workload.supply[period]
@@ -94,8 +96,13 @@ public enum MarketModel {
                 for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, stream.integer(below: i + 1)) }
                 grant = Allocation.fill(order: order, want: want, supply: supply)
             case .equalShare:
-                grant = integral ? Allocation.roundRobin(want: want, supply: supply, start: &cursor)
-                                 : Allocation.waterFill(want: want, weights: want.map { _ in 1 }, supply: supply)
+                if integral {
+                    let shares = Allocation.roundRobin(want: want, supply: supply, start: &cursor, meter: &meter)
+                    if let stop = shares.stop { return (bidders, stop) }
+                    grant = shares.grant
+                } else {
+                    grant = Allocation.waterFill(want: want, weights: want.map { _ in 1 }, supply: supply)
+                }
             case .proportionalNeed:
                 grant = Allocation.proportional(want: want, weights: want, supply: supply, integral: integral)
             case .proportionalBid:
@@ -126,7 +133,7 @@ public enum MarketModel {
                 }
             }
         }
-        return bidders
+        return (bidders, .drained)
     }
 }
 
@@ -179,7 +186,7 @@ enum Allocation {
         let shares = waterFill(want: want, weights: weights, supply: supply)
         guard integral else { return shares }
         var grant = shares.map { $0.rounded(.down) }
-        var left = Int((min(supply, want.reduce(0, +)) - grant.reduce(0, +)).rounded())
+        var left = Allocation.units((min(supply, want.reduce(0, +)) - grant.reduce(0, +)).rounded())
         let order = byDescending(shares.indices.map { shares[$0] - grant[$0] })
         while left > 0 {
             var progressed = false
@@ -195,12 +202,21 @@ enum Allocation {
 
     /// Whole units one at a time in cyclic order, continuing from `start` across periods.
     static func roundRobin(want: [Double], supply: Double, start: inout Int) -> [Double] {
+        var meter = EventMeter(budget: .max)
+        return roundRobin(want: want, supply: supply, start: &start, meter: &meter).grant
+    }
+
+    /// The same, each step of the cycle an event of `meter`; with the reason to stop when
+    /// its budget or deadline ran out (a huge supply of whole units cannot hang a run).
+    static func roundRobin(want: [Double], supply: Double, start: inout Int, meter: inout EventMeter)
+        -> (grant: [Double], stop: StopReason?) {
         var grant = Array(repeating: 0.0, count: want.count)
-        var left = Int(supply)
+        var left = units(supply)
         let n = want.count
         var i = start % max(n, 1)
         var idle = 0
         while left > 0 && idle < n {
+            if let stop = meter.spend() { return (grant, stop) }
             if grant[i] + 1 <= want[i] {
                 grant[i] += 1
                 left -= 1
@@ -211,7 +227,12 @@ enum Allocation {
             i = (i + 1) % n
         }
         start = i
-        return grant
+        return (grant, nil)
+    }
+
+    /// A whole number of units as an `Int`, for any finite or infinite amount (clamped to 0…10^18).
+    static func units(_ amount: Double) -> Int {
+        amount >= 1e18 ? 1_000_000_000_000_000_000 : amount > 0 ? Int(amount) : 0
     }
 
     /// VCG for bidders with a constant value per unit up to their want: units go to the

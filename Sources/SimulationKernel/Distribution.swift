@@ -25,6 +25,18 @@ public enum Distribution: Sendable, Equatable {
         ("poisson", ["mean"]),
     ]
 
+    /// The largest constant, mean, scale or bound a scenario may give (a draw stays finite
+    /// through the arithmetic a model does with it).
+    public static let largestValue = 1e12
+    /// Shapes of gamma and beta distributions: below 0.01 their samplers return zeros and
+    /// NaNs; above 10^6 they are point masses in all but cost.
+    public static let shapeRange: ClosedRange<Double> = 0.01...1e6
+    /// Lognormal parameters that keep e^(μ + 40σ) finite.
+    public static let lognormalMuRange: ClosedRange<Double> = -50...50
+    public static let lognormalSigmaRange: ClosedRange<Double> = 0...10
+    /// Poisson means up to 10^8 (GSL's sampler needs means well below 2^32 to end).
+    public static let poissonMeanRange: ClosedRange<Double> = 0...1e8
+
     public func draw(from stream: RandomStream) -> Double {
         switch self {
         case .constant(let v): return v
@@ -48,9 +60,15 @@ public enum Distribution: Sendable, Equatable {
         case .uniform(let a, let b): return gsl_cdf_flat_Pinv(u, a, b)
         case .beta(let a, let b): return gsl_cdf_beta_Pinv(u, a, b)
         case .poisson(let mean):
-            var k: UInt32 = 0
-            while gsl_cdf_poisson_P(k, mean) < u && k < 1_000_000 { k += 1 }
-            return Double(k)
+            // The smallest k with P(K ≤ k) ≥ u, by doubling then bisection: O(log k) steps.
+            var low: UInt32 = 0, high: UInt32 = 1
+            if gsl_cdf_poisson_P(0, mean) >= u { return 0 }
+            while gsl_cdf_poisson_P(high, mean) < u && high < 1 << 31 { low = high; high *= 2 }
+            while high - low > 1 {
+                let middle = low + (high - low) / 2
+                if gsl_cdf_poisson_P(middle, mean) < u { low = middle } else { high = middle }
+            }
+            return Double(high)
         }
     }
 

@@ -7,6 +7,9 @@ public enum StopReason: String, Sendable, CaseIterable {
     case horizon
     /// The event budget was spent while events were still pending.
     case eventBudget = "event-budget"
+    /// The run's wall-clock limit (`run --run-timeout`) passed; the only reason that
+    /// depends on the machine rather than on the inputs.
+    case wallClock = "wall-clock"
 }
 
 /// A model driven by the kernel: it receives each event at its time and may schedule more.
@@ -62,9 +65,11 @@ public struct Simulation<Event> {
     ///
     /// On `.horizon` the clock is advanced to `horizon`; on the other reasons it stays at
     /// the time of the last event.
+    /// `deadline` (see `RunLimits`) is looked at once every 4,096 events.
     @inlinable
     public mutating func run<Model: EventHandler>(
-        _ model: inout Model, until horizon: Double = .infinity, eventBudget: Int = .max
+        _ model: inout Model, until horizon: Double = .infinity, eventBudget: Int = .max,
+        deadline: WallClockDeadline = .none
     ) -> StopReason where Model.Event == Event {
         while true {
             guard let time = queue.nextTime() else { return .drained }
@@ -73,6 +78,7 @@ public struct Simulation<Event> {
                 return .horizon
             }
             if processed >= eventBudget { return .eventBudget }
+            if processed & 4095 == 0 && deadline.hasPassed { return .wallClock }
             let (eventTime, event) = queue.pop().unsafelyUnwrapped
             clock = eventTime
             processed += 1

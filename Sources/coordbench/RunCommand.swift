@@ -30,10 +30,20 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "No progress or summary lines.")
     var quiet = false
 
+    @Option(help: ArgumentHelp("Stop a run after this many seconds of wall-clock time and record it as stopped "
+                               + "(stop reason wall-clock; such results depend on the machine).", valueName: "SECONDS"))
+    var runTimeout: Double?
+
+    @OptionGroup(title: "Limits")
+    var limits: BudgetOptions
+
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
         if let replications, replications < 1 {
             throw ValidationError("--replications must be at least 1, got \(replications)")
+        }
+        if let runTimeout, !(runTimeout > 0 && runTimeout.isFinite) {
+            throw ValidationError("--run-timeout must be a positive number of seconds, got \(runTimeout)")
         }
     }
 
@@ -41,12 +51,14 @@ struct RunCommand: ParsableCommand {
         let started = Date()
         let loaded: Suite
         do {
-            loaded = try SuiteLoader.load(path: suite, replications: replications, seed: seed)
+            loaded = try SuiteLoader.load(path: suite, replications: replications, seed: seed,
+                                          budget: limits.budget(jobs: jobs))
         } catch {
             Terminal.report(error)
             throw ExitCode(ExitStatus.badInput)
         }
         let plan = RunPlan(suite: loaded)
+        if !quiet { Terminal.printError(loaded.estimate.summary) }
         let directory = out ?? "results/\(loaded.name)"
         let manifest = Manifest(suite: loaded, runs: plan.runs.count, jobs: jobs, version: Coordbench.version,
                                 gitCommit: gitCommit(), createdAt: started)
@@ -67,7 +79,7 @@ struct RunCommand: ParsableCommand {
         }
 
         let progress = Progress(total: plan.runs.count, enabled: !quiet && Terminal.stderrIsTerminal)
-        let records = try Runner(jobs: jobs).run(plan, done: done, journal: journal) { finished, total in
+        let records = try Runner(jobs: jobs, runTimeout: runTimeout).run(plan, done: done, journal: journal) { finished, total in
             progress.update(finished)
         }
         progress.finish()

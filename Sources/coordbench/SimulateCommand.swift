@@ -31,6 +31,14 @@ struct SimulateCommand: ParsableCommand {
             Terminal.report(error)
             throw ExitCode(ExitStatus.badInput)
         }
+        let footprint = loaded.model.footprint
+        guard footprint.bytes <= Budget.defaultMaxMemory else {
+            Terminal.report(InputError([Diagnostic(
+                "a run of this scenario needs about \(formatBytes(footprint.bytes)) of memory, more than three quarters "
+                    + "of this machine's (\(formatBytes(Budget.defaultMaxMemory))); make the scenario smaller",
+                at: SourceLocation(path: scenario, line: 1, column: 1))]))
+            throw ExitCode(ExitStatus.badInput)
+        }
         let family = loaded.family
         let known = family.strategies.map(\.name)
         guard let descriptor = family.strategies.first(where: { $0.name == strategy }) else {

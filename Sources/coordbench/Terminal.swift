@@ -9,17 +9,23 @@ enum Terminal {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 
-    /// Prints every diagnostic as `path:line:column: error: message`.
+    /// The most diagnostics printed; the rest are counted ("and 12 more errors").
+    static let maximumDiagnostics = 50
+
+    /// Prints the diagnostics as `path:line:column: error: message`, at most
+    /// `maximumDiagnostics` of them, each on one line (see `Diagnostic.description`).
     static func report(_ error: InputError) {
-        for d in error.diagnostics {
-            let location = "\(d.location.path):\(d.location.line):\(d.location.column):"
+        for d in error.diagnostics.prefix(maximumDiagnostics) {
             if stderrIsTerminal {
-                printError("\u{1B}[1m\(location)\u{1B}[0m \u{1B}[1;31merror:\u{1B}[0m \(d.message)")
+                let location = "\(excerpt(d.location.path, limit: 300)):\(d.location.line):\(d.location.column):"
+                printError("\u{1B}[1m\(location)\u{1B}[0m \u{1B}[1;31merror:\u{1B}[0m "
+                           + excerpt(d.message, limit: Diagnostic.maximumMessageLength))
             } else {
                 printError(d.description)
             }
         }
         let count = error.diagnostics.count
+        if count > maximumDiagnostics { printError("… and \(count - maximumDiagnostics) more") }
         printError("\(count) error\(count == 1 ? "" : "s") found; nothing was run or written.")
     }
 }

@@ -11,17 +11,27 @@ struct ValidateCommand: ParsableCommand {
     @Argument(help: "Scenario or suite files (YAML). A file with a 'scenarios' key is a suite.")
     var files: [String]
 
+    @OptionGroup(title: "Limits (as for run)")
+    var limits: BudgetOptions
+
+    @Option(name: .shortAndLong, help: "Runs executed in parallel, for the memory limit (default: number of cores).")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
     func run() throws {
         var problems: [Diagnostic] = []
         for path in files {
             do {
                 if try isSuite(path) {
-                    let suite = try SuiteLoader.load(path: path)
-                    let runs = RunPlan(suite: suite).runs.count
-                    print("\(path): ok (suite '\(suite.name)', \(suite.entries.count) scenarios, \(runs) runs)")
+                    // Grids are counted, not built: validating costs what the files' values cost.
+                    let suite = try SuiteLoader.load(path: path, budget: limits.budget(jobs: jobs), depth: .check)
+                    print("\(path): ok (suite '\(suite.name)', \(suite.entries.count) scenarios, "
+                          + "\(grouped(suite.estimate.runs)) runs)")
+                    print("  " + suite.estimate.summary)
                 } else {
                     let scenario = try ScenarioLoader.load(path: path)
-                    print("\(path): ok (scenario '\(scenario.name)', family \(scenario.family.rawValue))")
+                    let footprint = scenario.model.footprint
+                    print("\(path): ok (scenario '\(scenario.name)', family \(scenario.family.rawValue)); a run needs "
+                          + "about \(formatBytes(footprint.bytes)) and \(formatQuantity(footprint.events)) events")
                 }
             } catch {
                 problems += error.diagnostics
@@ -36,8 +46,7 @@ struct ValidateCommand: ParsableCommand {
     /// A suite is a mapping with a top-level `scenarios` key.
     func isSuite(_ path: String) throws(InputError) -> Bool {
         let file = try ConfigFile.read(path: path)
-        guard let text = Optional(file.text), let node = try? Yams.compose(yaml: text),
-              case .mapping(let mapping) = node else { return false }
+        guard let node = file.compose(), case .mapping(let mapping) = node else { return false }
         return mapping["scenarios"] != nil
     }
 }

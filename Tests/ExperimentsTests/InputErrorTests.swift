@@ -72,7 +72,7 @@ struct InputErrorTests {
         (validScenario.replacingOccurrences(of: "count: 2", with: "count: zero")
             .replacingOccurrences(of: "mean: 1}", with: "mean: 0}"),
          ["s.yaml:5:12: error: field 'count' must be a whole number, got 'zero'",
-          "s.yaml:10:43: error: mean 0 is out of range; must be > 0"]),
+          "s.yaml:10:43: error: mean 0 is out of range; must be > 0 and ≤ 1000000000000"]),
         // A task type nobody can do.
         (validScenario.replacingOccurrences(of: "task-types: [code, test]", with: "task-types: [code, test, ops]"),
          ["s.yaml:4:3: error: no worker has a skill for task type 'ops'"]),
@@ -153,7 +153,8 @@ struct InputErrorTests {
     @Test("a folder given as a file cannot be read")
     func folderAsFile() throws {
         let dir = try Self.folder([:])
-        #expect(throws: InputError([Diagnostic("cannot read file", at: SourceLocation(path: dir, line: 1, column: 1))])) {
+        #expect(throws: InputError([Diagnostic("cannot read a folder; expected a YAML file",
+                                                at: SourceLocation(path: dir, line: 1, column: 1))])) {
             try ScenarioLoader.load(path: dir)
         }
     }

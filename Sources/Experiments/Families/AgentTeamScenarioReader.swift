@@ -4,8 +4,8 @@ import Yams
 
 /// Reads agent-team scenarios (see README, "Family: agent teams").
 enum AgentTeamScenarioReader {
-    static let topKeys = ["name", "family", "description", "tasks", "difficulty", "risk", "tokens", "correlation", "calls",
-                          "members", "roles"]
+    static let topKeys = ["name", "family", "description", "horizon", "event-budget", "tasks", "difficulty", "risk",
+                          "tokens", "correlation", "calls", "members", "roles"]
     static let memberKeys = ["name", "kind", "family", "ability", "slope", "latency", "price", "context", "failures",
                              "concurrency", "timeout"]
     static let roleKeys = ["primary", "tiers", "panel", "judge", "lead", "workers", "stages", "assistant", "human"]
@@ -95,12 +95,18 @@ enum AgentTeamScenarioReader {
                     fallback: fallback)
             }
         }
+        let horizon = top.number("horizon", what: "scenario", default: .infinity, in: 0...Double.infinity,
+                                 exclusiveLower: true)
+        let budget = top.eventBudget(default: 100_000_000)
         guard ok, let count, let rate, let trials, let difficulty, let risk, let input, let output, let correlation,
-              let timeout, let retries, let roles else { return nil }
-        return AgentTeamScenario(
+              let timeout, let retries, let roles, let horizon, let budget else { return nil }
+        var scenario = AgentTeamScenario(
             name: name, members: members, roles: roles, correlation: correlation, taskCount: count, rate: rate,
             difficulty: difficulty, risk: risk, inputTokens: input, outputTokens: output, trials: trials,
             timeout: timeout, retries: retries)
+        scenario.horizon = horizon
+        scenario.eventBudget = budget
+        return scenario
     }
 
     static func readMember(_ node: Node, in file: ConfigFile) -> TeamMember? {

@@ -11,13 +11,14 @@ enum DivisionOfLabourScenarioReader {
         guard let top = Fields(root, in: file, what: "scenario", allowed: topKeys) else { return nil }
         let horizon = top.number("horizon", what: "scenario", default: .infinity, in: 0...Double.infinity,
                                  exclusiveLower: true)
-        let budget = top.integer("event-budget", what: "scenario", default: 50_000_000, in: 1...Int(Int32.max))
+        let budget = top.eventBudget(default: 50_000_000)
 
         // Task types.
         var types: [String] = []
         if let node = top.required("task-types", what: "scenario"), let list = file.stringList(node, field: "task-types") {
+            var seen: Set<String> = []
             for (type, item) in list {
-                if types.contains(type) { file.error("duplicate task type '\(type)'", at: item) }
+                if !seen.insert(type).inserted { file.error("duplicate task type '\(excerpt(type))'", at: item) }
                 types.append(type)
             }
             if types.isEmpty { file.error("task-types must name at least one type", at: node) }
@@ -43,11 +44,17 @@ enum DivisionOfLabourScenarioReader {
             }
         }
         guard let horizon, let budget, let failures, let workload, !agents.isEmpty, !types.isEmpty else { return nil }
-        return DivisionOfLabourScenario(
+        let scenario = DivisionOfLabourScenario(
             name: name, taskTypes: types, agents: agents, arrivals: workload.arrivals, workflows: workload.workflows,
             size: workload.size, difficulty: workload.difficulty, detection: failures.detection,
             maxAttempts: failures.maxAttempts, skillSensitivity: failures.sensitivity, horizon: horizon,
             eventBudget: budget)
+        guard scenario.maximumStepCount <= Double(DivisionOfLabourScenario.maximumSteps) else {
+            file.error("the workload can have \(formatNumber(scenario.maximumStepCount)) steps (jobs × steps of the longest "
+                       + "workflow); at most \(DivisionOfLabourScenario.maximumSteps) are supported", at: top["workload"])
+            return nil
+        }
+        return scenario
     }
 
     static func readAgents(_ node: Node, types: [String], in file: ConfigFile) -> [AgentProfile]? {
@@ -56,24 +63,40 @@ enum DivisionOfLabourScenarioReader {
             return nil
         }
         var agents: [AgentProfile] = []
-        var names: [String] = []
+        var names: Set<String> = []
         var ok = true
+        // Team size is checked before any agent is made, so a huge team is an error, not an
+        // exhausted machine: at most `maximumAgents`, and agents × task types bounded too.
+        var teamSize = 0
         for group in groups {
             let keys = ["name", "count", "role", "speed", "cost", "reliability", "skills"]
             guard let fields = Fields(group, in: file, what: "agent", allowed: keys) else { ok = false; continue }
             let what = "agent"
             let name = fields.string("name", what: what, required: true)
             if let name {
-                if names.contains(name) { file.error("duplicate agent name '\(name)'", at: fields["name"]) }
-                names.append(name)
+                if !names.insert(name).inserted { file.error("duplicate agent name '\(excerpt(name))'", at: fields["name"]) }
             }
-            let count = fields.integer("count", what: what, default: 1, in: 1...100_000)
+            let count = fields.integer("count", what: what, default: 1, in: 1...DivisionOfLabourScenario.maximumAgents)
+            if let count {
+                teamSize += count
+                if teamSize > DivisionOfLabourScenario.maximumAgents {
+                    file.error("the team has more than \(DivisionOfLabourScenario.maximumAgents) agents with this group; "
+                               + "at most \(DivisionOfLabourScenario.maximumAgents) are supported", at: fields["count"] ?? group)
+                    return nil
+                }
+                if teamSize * max(types.count, 1) > DivisionOfLabourScenario.maximumSkillEntries {
+                    file.error("\(teamSize) agents × \(types.count) task types is more than "
+                               + "\(DivisionOfLabourScenario.maximumSkillEntries) skill levels; "
+                               + "use fewer agents or task types", at: fields["count"] ?? group)
+                    return nil
+                }
+            }
             var role: Role? = .worker
             if let roleNode = fields["role"], let text = fields.scalarString(roleNode, field: "role") {
                 role = Role(rawValue: text)
                 if role == nil { file.error(unknownMessage("role", text, known: Role.allCases.map(\.rawValue)), at: roleNode) }
             }
-            let speed = fields.number("speed", what: what, default: 1, in: 0...1e9, exclusiveLower: true)
+            let speed = fields.number("speed", what: what, default: 1, in: 1e-6...1e9)
             let cost = fields.number("cost", what: what, default: 1, in: 0...1e12)
             let reliability = fields.number("reliability", what: what, default: 1, in: 0...1)
             var skills: [Double]? = Array(repeating: role == .reviewer ? 0 : 1, count: types.count)
@@ -96,15 +119,26 @@ enum DivisionOfLabourScenarioReader {
     }
 
     static func readSkills(_ node: Node, types: [String], in file: ConfigFile) -> [Double]? {
+        // A skill is 0 (cannot do the type) or at least 0.001, so durations stay finite.
+        func level(_ value: Node, field: String) -> Double? {
+            guard let level = file.number(value, field: field, in: 0...1) else { return nil }
+            guard level == 0 || level >= 0.001 else {
+                file.error("\(field) \(formatNumber(level)) is out of range; must be 0 (cannot do it) or from 0.001 to 1",
+                           at: value)
+                return nil
+            }
+            return level
+        }
         if case .scalar = node {
-            return file.number(node, field: "skills", in: 0...1).map { Array(repeating: $0, count: types.count) }
+            return level(node, field: "skills").map { Array(repeating: $0, count: types.count) }
         }
         guard let fields = Fields(node, in: file, what: "skills", allowed: types) else { return nil }
+        let index = Dictionary(types.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         var skills = Array(repeating: 0.0, count: types.count)
         var ok = true
         for (key, value) in fields.pairs {
-            guard let type = key.string, let index = types.firstIndex(of: type) else { ok = false; continue }
-            if let level = file.number(value, field: "skills.\(type)", in: 0...1) { skills[index] = level } else { ok = false }
+            guard let type = key.string, let i = index[type] else { ok = false; continue }
+            if let l = level(value, field: "skills.\(type)") { skills[i] = l } else { ok = false }
         }
         return ok ? skills : nil
     }
@@ -161,10 +195,11 @@ enum DivisionOfLabourScenarioReader {
             workflows = readWorkflows(flows, types: types, in: file)
         } else if let mixNode = fields["mix"] {
             guard let mix = Fields(mixNode, in: file, what: "mix", allowed: types) else { return nil }
+            let index = Dictionary(types.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
             var weights = Array(repeating: 0.0, count: types.count)
             for (key, value) in mix.pairs {
-                if let type = key.string, let i = types.firstIndex(of: type),
-                   let w = file.number(value, field: "mix.\(type)", in: 0...Double.infinity) { weights[i] = w }
+                if let type = key.string, let i = index[type],
+                   let w = file.number(value, field: "mix.\(type)", in: 0...1e12) { weights[i] = w }
             }
             if weights.reduce(0, +) <= 0 { file.error("mix weights must have a positive sum", at: mixNode) }
             workflows = types.indices.filter { weights[$0] > 0 }.map {
@@ -216,10 +251,11 @@ enum DivisionOfLabourScenarioReader {
         }
         var workflows: [Workflow] = []
         var ok = true
+        let typeIndex = Dictionary(types.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         for item in items {
             guard let fields = Fields(item, in: file, what: "workflow", allowed: ["name", "weight", "steps"]),
                   let name = fields.string("name", what: "workflow", required: true),
-                  let weight = fields.number("weight", what: "workflow", default: 1, in: 0...Double.infinity),
+                  let weight = fields.number("weight", what: "workflow", default: 1, in: 0...1e12),
                   let stepsNode = fields.required("steps", what: "workflow '\(name)'")
             else { ok = false; continue }
             guard case .sequence(let stepNodes) = stepsNode, !stepNodes.isEmpty else {
@@ -228,14 +264,17 @@ enum DivisionOfLabourScenarioReader {
                 continue
             }
             var stepNames: [String] = []
+            var stepIndex: [String: Int] = [:]
             var steps: [WorkflowStep] = []
             for stepNode in stepNodes {
                 guard let step = Fields(stepNode, in: file, what: "step", allowed: ["name", "type", "after"]),
                       let stepName = step.string("name", what: "step", required: true),
                       let type = step.string("type", what: "step '\(stepName)'", required: true)
                 else { ok = false; continue }
-                if stepNames.contains(stepName) { file.error("duplicate step name '\(stepName)'", at: step["name"]); ok = false }
-                guard let typeIndex = types.firstIndex(of: type) else {
+                if stepIndex[stepName] != nil {
+                    file.error("duplicate step name '\(excerpt(stepName))'", at: step["name"]); ok = false
+                }
+                guard let typeIndex = typeIndex[type] else {
                     file.error(unknownMessage("task type", type, known: types), at: step["type"])
                     ok = false
                     continue
@@ -243,16 +282,18 @@ enum DivisionOfLabourScenarioReader {
                 var predecessors: [Int] = []
                 if let after = step["after"], let list = file.stringList(after, field: "after") {
                     for (dependency, at) in list {
-                        if let index = stepNames.firstIndex(of: dependency) {
+                        if let index = stepIndex[dependency] {
                             predecessors.append(index)
                         } else {
                             file.error("step '\(stepName)' comes after '\(dependency)', which is not an earlier step "
                                        + "of workflow '\(name)'; earlier steps: "
-                                       + (stepNames.isEmpty ? "none" : stepNames.joined(separator: ", ")), at: at)
+                                       + (stepNames.isEmpty ? "none" : stepNames.prefix(24).map { excerpt($0) }
+                                            .joined(separator: ", ") + (stepNames.count > 24 ? ", …" : "")), at: at)
                             ok = false
                         }
                     }
                 }
+                if stepIndex[stepName] == nil { stepIndex[stepName] = stepNames.count }
                 stepNames.append(stepName)
                 steps.append(WorkflowStep(type: typeIndex, predecessors: predecessors))
             }

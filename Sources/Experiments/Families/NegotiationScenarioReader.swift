@@ -1,10 +1,11 @@
+import Foundation
 import Negotiation
 import SimulationKernel
 import Yams
 
 /// Reads a negotiation scenario from its YAML node (see README, "Family: negotiation").
 enum NegotiationScenarioReader {
-    static let topKeys = ["name", "family", "description", "deadline", "domain", "agents"]
+    static let topKeys = ["name", "family", "description", "deadline", "event-budget", "domain", "agents"]
     static let agentKeys = ["name", "tactic", "exponent", "reserved", "discount", "weights", "values"]
 
     static func read(_ root: Node, name: String, in file: ConfigFile) -> NegotiationScenario? {
@@ -14,12 +15,16 @@ enum NegotiationScenarioReader {
         var agents: [NegotiatorSpec] = []
         var ok = true
         if let list = top.required("agents", what: "scenario") {
-            if case .sequence(let items) = list, items.count >= 2 {
-                var names: [String] = []
+            if case .sequence(let items) = list, items.count > NegotiationScenario.maximumAgents {
+                file.error("\(items.count) negotiators; at most \(NegotiationScenario.maximumAgents) are supported", at: list)
+                ok = false
+            } else if case .sequence(let items) = list, items.count >= 2 {
+                var names: Set<String> = []
                 for item in items {
                     if let agent = readAgent(item, domain: domain, in: file) {
-                        if names.contains(agent.name) { file.error("duplicate agent name '\(agent.name)'", at: item) }
-                        names.append(agent.name)
+                        if !names.insert(agent.name).inserted {
+                            file.error("duplicate agent name '\(excerpt(agent.name))'", at: item)
+                        }
                         agents.append(agent)
                     } else {
                         ok = false
@@ -30,7 +35,8 @@ enum NegotiationScenarioReader {
                 ok = false
             }
         }
-        guard ok, let deadline, let domain else { return nil }
+        let budget = top.eventBudget(default: 50_000_000)
+        guard ok, let deadline, let domain, let budget else { return nil }
         if let slices = domain.split {
             guard agents.count == 2 else {
                 file.error("a split domain is bilateral: it needs exactly two agents", at: top["agents"])
@@ -46,7 +52,7 @@ enum NegotiationScenarioReader {
             file.error("tactic 'rubinstein' (agent '\(agent.name)') needs a bilateral negotiation", at: top["agents"])
             return nil
         }
-        return NegotiationScenario(name: name, domain: domain.source, agents: agents, deadline: deadline)
+        return NegotiationScenario(name: name, domain: domain.source, agents: agents, deadline: deadline, eventBudget: budget)
     }
 
     struct DomainSpec {
@@ -67,6 +73,11 @@ enum NegotiationScenarioReader {
                 file.error("issues must be a non-empty list", at: issuesNode)
                 return nil
             }
+            guard items.count <= NegotiationScenario.maximumIssues else {
+                file.error("\(items.count) issues; at most \(NegotiationScenario.maximumIssues) are supported", at: issuesNode)
+                return nil
+            }
+            var issueNames: Set<String> = []
             var issues: [Issue] = []
             for item in items {
                 guard let issue = Fields(item, in: file, what: "issue", allowed: ["name", "values"]),
@@ -74,15 +85,17 @@ enum NegotiationScenarioReader {
                       let valuesNode = issue.required("values", what: "issue '\(name)'"),
                       let values = file.stringList(valuesNode, field: "values") else { return nil }
                 if values.isEmpty { file.error("issue '\(name)' needs at least one value", at: valuesNode); return nil }
-                if issues.contains(where: { $0.name == name }) { file.error("duplicate issue '\(name)'", at: issue["name"]) }
+                if !issueNames.insert(name).inserted { file.error("duplicate issue '\(excerpt(name))'", at: issue["name"]) }
                 issues.append(Issue(name: name, values: values.map(\.0)))
             }
-            let space = OutcomeSpace(issues: issues)
-            if space.count > 1_000_000 {
-                file.error("the domain has \(space.count) outcomes; at most 1000000 are supported", at: issuesNode)
+            guard let count = OutcomeSpace.count(sizes: issues.map(\.values.count)),
+                  count <= NegotiationScenario.maximumOutcomes else {
+                let size = issues.reduce(1.0) { $0 * Double($1.values.count) }
+                file.error("the domain has \(formatQuantity(size)) outcomes; at most "
+                           + "\(NegotiationScenario.maximumOutcomes) are supported", at: issuesNode)
                 return nil
             }
-            return DomainSpec(source: .fixed(space))
+            return DomainSpec(source: .fixed(OutcomeSpace(issues: issues)))
         }
         if let splitNode = fields["split"] {
             guard let split = Fields(splitNode, in: file, what: "split", allowed: ["slices"]),
@@ -99,6 +112,13 @@ enum NegotiationScenarioReader {
         let counts = values.compactMap { file.integer($0.1, field: "values", in: 1...1000) }
         guard counts.count == values.count, (1...2).contains(counts.count), counts.first! <= counts.last! else {
             file.error("values must be a count or [min, max] with min ≤ max", at: valuesNode)
+            return nil
+        }
+        let largest = pow(Double(counts.last!), Double(issues))
+        guard largest <= Double(NegotiationScenario.maximumOutcomes) else {
+            file.error("a random domain of \(issues) issues with up to \(counts.last!) values each can have "
+                       + "\(formatQuantity(largest)) outcomes; at most \(NegotiationScenario.maximumOutcomes) are supported",
+                       at: valuesNode)
             return nil
         }
         return DomainSpec(source: .random(RandomDomainSpec(issues: issues, values: counts.first!...counts.last!,

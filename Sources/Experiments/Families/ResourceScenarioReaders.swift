@@ -4,7 +4,8 @@ import Yams
 
 /// Reads resource-allocation (market) scenarios (see README, "Family: resource allocation").
 enum MarketScenarioReader {
-    static let topKeys = ["name", "family", "description", "periods", "supply", "starvation-bound", "bidders"]
+    static let topKeys = ["name", "family", "description", "periods", "event-budget", "supply", "starvation-bound",
+                          "bidders"]
     static let groupKeys = ["name", "count", "rate", "need", "value", "behaviour", "factor", "budget", "priority"]
     static let behaviours = ["truthful", "shading", "over-claiming", "budget"]
 
@@ -43,9 +44,10 @@ enum MarketScenarioReader {
                 ok = false
             }
         }
-        guard ok, let periods, let bound, let supply, let divisible else { return nil }
+        let budget = top.eventBudget(default: 50_000_000)
+        guard ok, let periods, let bound, let supply, let divisible, let budget else { return nil }
         return MarketScenario(name: name, periods: periods, supply: supply, divisible: divisible, groups: groups,
-                              starvationBound: bound)
+                              starvationBound: bound, eventBudget: budget)
     }
 
     static func readGroup(_ node: Node, in file: ConfigFile) -> BidderGroup? {
@@ -86,7 +88,7 @@ enum MarketScenarioReader {
 
 /// Reads commons scenarios (see README, "Family: commons").
 enum CommonsScenarioReader {
-    static let topKeys = ["name", "family", "description", "rounds", "resource", "agents"]
+    static let topKeys = ["name", "family", "description", "rounds", "event-budget", "resource", "agents"]
 
     static func read(_ root: Node, name: String, in file: ConfigFile) -> CommonsScenario? {
         guard let top = Fields(root, in: file, what: "scenario", allowed: topKeys) else { return nil }
@@ -137,8 +139,9 @@ enum CommonsScenarioReader {
                 ok = false
             }
         }
-        guard ok, let rounds, let resource else { return nil }
+        let budget = top.eventBudget(default: 50_000_000)
+        guard ok, let rounds, let resource, let budget else { return nil }
         return CommonsScenario(name: name, rounds: rounds, capacity: resource.0, growth: resource.1, initial: resource.2,
-                               collapseBelow: resource.3, noise: resource.4, groups: groups)
+                               collapseBelow: resource.3, noise: resource.4, groups: groups, eventBudget: budget)
     }
 }
