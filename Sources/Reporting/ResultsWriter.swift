@@ -16,11 +16,13 @@ public enum ResultsWriter {
     /// Builds the four files' contents from finished records (in plan order).
     public static func render(records: [RunRecord], plan: RunPlan, manifest: Manifest, toolVersion: String) throws -> Files {
         let groups = ComparisonGroup.groups(records, confidence: plan.suite.confidence)
-        let charts = groups.compactMap { group in
-            CostQualityFrontier(group).map { frontier in
+        let names = CostQualityFrontier.fileNames(groups)
+        let charts = groups.indices.compactMap { index in
+            let group = groups[index]
+            return CostQualityFrontier(group).map { frontier in
                 let title = group.scenario.name + (group.point.isEmpty ? "" : " — " + group.point.map { "\($0.key) = \($0.value)" }
                     .joined(separator: ", "))
-                return (name: CostQualityFrontier.fileName(group), svg: frontier.svg(title: title))
+                return (name: names[index]!, svg: frontier.svg(title: title))
             }
         }
         return Files(
