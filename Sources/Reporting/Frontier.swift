@@ -1,5 +1,6 @@
 import Foundation
 import Experiments
+import SimulationKernel
 
 /// The cost–quality frontier of a comparison group: which strategies are Pareto-optimal in
 /// (quality ↑, cost ↓), by their means over the replications.
@@ -134,12 +135,58 @@ public struct CostQualityFrontier: Sendable {
             .replacingOccurrences(of: ">", with: "&gt;")
     }
 
-    /// A file name for the chart of `group`: `frontier-<scenario>[-<point>].svg`, made of
-    /// letters, digits, '-' and '.' only.
+    /// The preferred file name for the chart of `group`: `frontier-<scenario>[-<point>].svg`,
+    /// made of letters, digits, '-' and '.' only. Different groups can map to the same name
+    /// (`a b`, `a/b` and `a-b`), and a name can be long: `fileNames` settles both.
     public static func fileName(_ group: ComparisonGroup) -> String {
+        stem(group) + ".svg"
+    }
+
+    static func stem(_ group: ComparisonGroup) -> String {
         var name = "frontier-" + group.scenario.name
         if !group.point.isEmpty { name += "-" + group.point.map { "\($0.key)=\($0.value)" }.joined(separator: "-") }
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.")
-        return String(name.map { allowed.contains($0) ? $0 : "-" }) + ".svg"
+        return String(name.map { allowed.contains($0) ? $0 : "-" })
+    }
+
+    /// At most this many bytes in a chart's file name.
+    public static let maximumFileNameLength = 120
+
+    /// The chart file names of a results folder: for each group with a frontier (nil for the
+    /// others), a name unique within the folder (also ignoring case) and at most 120 bytes.
+    /// A group keeps its `fileName` when that is short and no other group's is the same;
+    /// otherwise the name is cut short and ends with a hash of the group's full key
+    /// (scenario and grid point) — deterministic, so the report's links and the files agree.
+    public static func fileNames(_ groups: [ComparisonGroup]) -> [String?] {
+        let charted = groups.map { CostQualityFrontier($0) != nil }
+        let preferred = groups.map(fileName)
+        var counts: [String: Int] = [:]
+        for (index, name) in preferred.enumerated() where charted[index] { counts[name.lowercased(), default: 0] += 1 }
+        var names: [String?] = Array(repeating: nil, count: groups.count)
+        var taken = Set<String>()
+        // Unique short names first, so a hashed name can never take one of them.
+        for index in groups.indices where charted[index] {
+            let name = preferred[index]
+            if counts[name.lowercased()] == 1 && name.utf8.count <= maximumFileNameLength {
+                names[index] = name
+                taken.insert(name.lowercased())
+            }
+        }
+        for index in groups.indices where charted[index] && names[index] == nil {
+            let group = groups[index]
+            let key = group.scenario.name + "\u{1F}" + group.point.map { $0.key + "\u{1E}" + $0.value }.joined(separator: "\u{1F}")
+            var attempt = 0
+            while true {
+                let hash = StableHash.hex(StableHash.fnv1a((attempt == 0 ? key : key + "\u{1F}\(attempt)").utf8)).prefix(12)
+                let tail = "-" + hash + ".svg"
+                let name = String(stem(group).prefix(maximumFileNameLength - tail.utf8.count)) + tail
+                if taken.insert(name.lowercased()).inserted {
+                    names[index] = name
+                    break
+                }
+                attempt += 1
+            }
+        }
+        return names
     }
 }

@@ -23,6 +23,7 @@ public enum MarkdownReport {
         lines.append("Every strategy of a replication faces the same workload (common random numbers), so "
                      + "differences are tested pairwise (paired t-test, significant when p < \(formatNumber(significanceLevel))). "
                      + "↑ higher is better, ↓ lower is better; the best mean of each column is in **bold**.")
+        let chartNames = CostQualityFrontier.fileNames(groups)
         for (index, group) in groups.enumerated() {
             lines.append("")
             var title = "## \(group.scenario.name)"
@@ -40,7 +41,7 @@ public enum MarkdownReport {
                 lines += ["", "Cost–quality frontier (means; a strategy is on it when no other is at least as good "
                           + "on both and better on one):", ""]
                 lines += frontier.table()
-                lines += ["", "![cost–quality frontier of \(group.scenario.name)](\(CostQualityFrontier.fileName(group)))"]
+                lines += ["", "![cost–quality frontier of \(group.scenario.name)](\(chartNames[index]!))"]
             }
             if !group.unfinished.isEmpty {
                 lines.append("")

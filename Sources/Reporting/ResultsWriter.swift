@@ -1,8 +1,9 @@
 import Foundation
 import Experiments
 
-/// Writes a results folder: every file goes to a temporary name first and is renamed into
-/// place, so a folder never holds a half-written file.
+/// Writes a results folder: every file goes to a new temporary with an unpredictable name
+/// first and is renamed into place, so a folder never holds a half-written file and a
+/// symbolic link planted in it is replaced, never followed.
 public enum ResultsWriter {
     public struct Files: Sendable {
         public let runs: String
@@ -16,11 +17,13 @@ public enum ResultsWriter {
     /// Builds the four files' contents from finished records (in plan order).
     public static func render(records: [RunRecord], plan: RunPlan, manifest: Manifest, toolVersion: String) throws -> Files {
         let groups = ComparisonGroup.groups(records, confidence: plan.suite.confidence)
-        let charts = groups.compactMap { group in
-            CostQualityFrontier(group).map { frontier in
+        let names = CostQualityFrontier.fileNames(groups)
+        let charts = groups.indices.compactMap { index in
+            let group = groups[index]
+            return CostQualityFrontier(group).map { frontier in
                 let title = group.scenario.name + (group.point.isEmpty ? "" : " — " + group.point.map { "\($0.key) = \($0.value)" }
                     .joined(separator: ", "))
-                return (name: CostQualityFrontier.fileName(group), svg: frontier.svg(title: title))
+                return (name: names[index]!, svg: frontier.svg(title: title))
             }
         }
         return Files(
@@ -29,23 +32,18 @@ public enum ResultsWriter {
             manifest: try manifest.json(), charts: charts)
     }
 
-    public static func write(_ files: Files, to directory: String) throws {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    /// Writes every file of `files` into `directory` (created if missing), each atomically.
+    public static func write(_ files: Files, to directory: String) throws(IOFailure) {
+        try SafeFile.createFolder(directory)
         for (name, text) in [("runs.csv", files.runs), ("summary.csv", files.summary), ("report.md", files.report),
                              ("manifest.json", files.manifest)] + files.charts.map({ ($0.name, $0.svg) }) {
             try writeAtomically(text, to: (directory as NSString).appendingPathComponent(name))
         }
     }
 
-    /// Writes `text` to `path` through a temporary file in the same folder and a rename.
-    public static func writeAtomically(_ text: String, to path: String) throws {
-        let temporary = path + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
-        try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
-        if rename(temporary, path) != 0 {
-            let code = errno
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path,
-                                                           NSLocalizedDescriptionKey: String(cString: strerror(code))])
-        }
+    /// Writes `text` to `path` through an exclusively created temporary with an unpredictable
+    /// name in the same folder and a rename (see `SafeFile.writeAtomically`).
+    public static func writeAtomically(_ text: String, to path: String) throws(IOFailure) {
+        try SafeFile.writeAtomically(text, to: path)
     }
 }

@@ -16,6 +16,12 @@ public enum StableHash {
         return h
     }
 
+    /// 16 lower-case hex digits.
+    public static func hex(_ value: UInt64) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+
     /// SplitMix64's finaliser: a bijection that spreads every input bit over the output.
     public static func mix(_ value: UInt64) -> UInt64 {
         var z = value &+ 0x9e37_79b9_7f4a_7c15

@@ -47,7 +47,9 @@ struct RunCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() throws { try Terminal.exitingOnFailure(runSuite) }
+
+    func runSuite() throws {
         let started = Date()
         let loaded: Suite
         do {
@@ -62,12 +64,8 @@ struct RunCommand: ParsableCommand {
         let directory = out ?? "results/\(loaded.name)"
         let manifest = Manifest(suite: loaded, runs: plan.runs.count, jobs: jobs, version: Coordbench.version,
                                 gitCommit: gitCommit(), createdAt: started)
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        } catch {
-            Terminal.printError("error: cannot create output folder \(directory): \(error.localizedDescription)")
-            throw ExitCode(ExitStatus.badInput)
-        }
+        let folder = try OutputFolder.acquire(directory)  // created, locked for this run, orphaned temporaries removed
+        defer { folder.release() }
         let journalPath = (directory as NSString).appendingPathComponent("journal.tsv")
         var journal: Journal
         var done: [Int: RunOutcome] = [:]
