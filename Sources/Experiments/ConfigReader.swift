@@ -91,12 +91,15 @@ public final class ConfigFile {
     /// Parses the text into a node tree; a syntax error becomes a diagnostic and nil.
     public func compose() -> Node? {
         do {
-            guard let node = try Yams.compose(yaml: text) else {
+            // Tags are not resolved (every plain scalar is a string; readers parse numbers themselves):
+            // Yams resolves them with regular expressions, which costs more than all the rest.
+            guard let node = try Yams.compose(yaml: text, .basic) else {
                 error("file is empty; expected a mapping", line: 1, column: 1)
                 return nil
             }
+            // Only an alias (`*name`) can make the tree larger than the text.
             var budget = ConfigFile.expansionLimit(for: text)
-            if let crossed = ConfigFile.exceedsExpansion(node, budget: &budget) {
+            if text.utf8.contains(UInt8(ascii: "*")), let crossed = ConfigFile.exceedsExpansion(node, budget: &budget) {
                 error("YAML aliases expand this file to more than \(ConfigFile.expansionLimit(for: text)) values "
                       + "(it is \(text.utf8.count) bytes long); aliases may not multiply a file's size", at: crossed)
                 return nil
@@ -247,15 +250,26 @@ struct Fields {
     }
 }
 
+/// `text` without leading and trailing spaces and tabs.
+func trimmed(_ text: String) -> Substring {
+    let isBlank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+    guard let first = text.firstIndex(where: { !isBlank($0) }), let last = text.lastIndex(where: { !isBlank($0) })
+    else { return "" }
+    return text[first...last]
+}
+
 extension ConfigFile {
+    static let distributionNames = Distribution.catalogue.map(\.name)
+    /// Every key a distribution mapping may have.
+    static let distributionKeys = ["distribution"] + Array(Set(Distribution.catalogue.flatMap(\.parameters))).sorted()
+
     /// A node's text for a message: a scalar quoted and cut short, a collection named.
     func quoted(_ value: Node) -> String {
         "'" + excerpt(value.string ?? "a collection") + "'"
     }
 
     func number(_ value: Node, field: String, in range: ClosedRange<Double>, exclusiveLower: Bool = false) -> Double? {
-        guard case .scalar(let scalar) = value, let number = Double(scalar.string.trimmingCharacters(in: .whitespaces))
-        else {
+        guard case .scalar(let scalar) = value, let number = Double(trimmed(scalar.string)) else {
             error("field '\(field)' must be a number, got \(quoted(value))", at: value)
             return nil
         }
@@ -317,8 +331,8 @@ extension ConfigFile {
             guard let v = number(value, field: field, in: 0...Distribution.largestValue) else { return nil }
             return .constant(v)
         }
-        let names = Distribution.catalogue.map(\.name)
-        let allParameters = ["distribution"] + Array(Set(Distribution.catalogue.flatMap(\.parameters))).sorted()
+        let names = ConfigFile.distributionNames
+        let allParameters = ConfigFile.distributionKeys
         guard let fields = Fields(value, in: self, what: "distribution '\(field)'", allowed: allParameters),
               let name = fields.string("distribution", what: "distribution '\(field)'", required: true)
         else { return nil }

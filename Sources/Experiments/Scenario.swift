@@ -31,20 +31,10 @@ public enum ScenarioLoader {
     }
 
     /// The same, reading and parsing the file only once per `cache`.
-    static func load(path: String, overrides: [Override], origin: String?, cache: SourceCache?) throws(InputError) -> Scenario {
-        let file: ConfigFile
-        var parsed: Node?
-        if let cached = cache?.sources[path] {
-            file = ConfigFile(path: path, text: cached.text)
-            parsed = cached.root
-        } else {
-            file = try ConfigFile.read(path: path)
-        }
+    public static func load(path: String, overrides: [Override] = [], origin: String? = nil,
+                            cache: SourceCache?) throws(InputError) -> Scenario {
+        let (file, parsed) = try (cache ?? SourceCache()).parse(path)
         file.overrideOrigin = origin
-        if parsed == nil {
-            parsed = file.compose()
-            cache?.sources[path] = (file.text, parsed)
-        }
         guard var root = parsed else { throw InputError(file.diagnostics) }
         for override in overrides {
             let value = Node.scalar(Node.Scalar(

@@ -42,9 +42,9 @@ public enum SuiteLoader {
     /// numbers, before anything is built for it.
     public static func load(path: String, replications overrideReplications: Int? = nil,
                             seed overrideSeed: UInt64? = nil, budget: Budget = Budget(),
-                            depth: Depth = .plan) throws(InputError) -> Suite {
-        let file = try ConfigFile.read(path: path)
-        guard let root = file.compose() else { throw InputError(file.diagnostics) }
+                            depth: Depth = .plan, cache: SourceCache = SourceCache()) throws(InputError) -> Suite {
+        let (file, parsed) = try cache.parse(path)
+        guard let root = parsed else { throw InputError(file.diagnostics) }
         guard let top = Fields(root, in: file, what: "suite", allowed: topKeys) else { throw InputError(file.diagnostics) }
         let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         let name = top.string("name", what: "suite") ?? stem
@@ -69,7 +69,6 @@ public enum SuiteLoader {
         var otherErrors: [Diagnostic] = []
         var scenarioNames: [String: String] = [:]
         let base = URL(fileURLWithPath: path).deletingLastPathComponent()
-        let cache = SourceCache()
         if let list = top.required("scenarios", what: "suite") {
             if case .sequence(let items) = list, !items.isEmpty {
                 var totalRuns = 0
@@ -331,7 +330,29 @@ func isPrintableName(_ name: String) -> Bool {
     }
 }
 
-/// Scenario files read once per suite: every grid point reuses the text and the parsed tree.
-final class SourceCache {
+/// Input files read once: every grid point of a suite reuses a scenario's text and parsed
+/// tree, and `validate` reads a file once to tell a suite from a scenario and to check it.
+public final class SourceCache {
     var sources: [String: (text: String, root: Node?)] = [:]
+
+    public init() {}
+
+    /// The file's parsed tree; nil with the file's diagnostics when it cannot be read or parsed.
+    func parse(_ path: String) throws(InputError) -> (file: ConfigFile, root: Node?) {
+        if let cached = sources[path] {
+            let file = ConfigFile(path: path, text: cached.text)
+            if cached.root == nil { _ = file.compose() }
+            return (file, cached.root)
+        }
+        let file = try ConfigFile.read(path: path)
+        let root = file.compose()
+        sources[path] = (file.text, root)
+        return (file, root)
+    }
+
+    /// Whether the file at `path` is a suite: a mapping with a top-level `scenarios` key.
+    public func isSuite(_ path: String) throws(InputError) -> Bool {
+        guard case .mapping(let mapping)? = try parse(path).root else { return false }
+        return mapping["scenarios"] != nil
+    }
 }

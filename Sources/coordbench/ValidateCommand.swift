@@ -20,15 +20,17 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         var problems: [Diagnostic] = []
         for path in files {
+            let cache = SourceCache()
             do {
-                if try isSuite(path) {
+                if try cache.isSuite(path) {
                     // Grids are counted, not built: validating costs what the files' values cost.
-                    let suite = try SuiteLoader.load(path: path, budget: limits.budget(jobs: jobs), depth: .check)
+                    let suite = try SuiteLoader.load(path: path, budget: limits.budget(jobs: jobs), depth: .check,
+                                                     cache: cache)
                     print("\(path): ok (suite '\(suite.name)', \(suite.entries.count) scenarios, "
                           + "\(grouped(suite.estimate.runs)) runs)")
                     print("  " + suite.estimate.summary)
                 } else {
-                    let scenario = try ScenarioLoader.load(path: path)
+                    let scenario = try ScenarioLoader.load(path: path, cache: cache)
                     let footprint = scenario.model.footprint
                     print("\(path): ok (scenario '\(scenario.name)', family \(scenario.family.rawValue)); a run needs "
                           + "about \(formatBytes(footprint.bytes)) and \(formatQuantity(footprint.events)) events")
@@ -41,12 +43,5 @@ struct ValidateCommand: ParsableCommand {
             Terminal.report(InputError(problems))
             throw ExitCode(ExitStatus.badInput)
         }
-    }
-
-    /// A suite is a mapping with a top-level `scenarios` key.
-    func isSuite(_ path: String) throws(InputError) -> Bool {
-        let file = try ConfigFile.read(path: path)
-        guard let node = file.compose(), case .mapping(let mapping) = node else { return false }
-        return mapping["scenarios"] != nil
     }
 }

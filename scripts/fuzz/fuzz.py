@@ -749,7 +749,18 @@ class Mutant:
         return hashlib.sha1(self.text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 
-def generate(seed: int, index: int, corpus: dict[str, Seed], strategies: dict[str, list[str]]) -> Mutant:
+def shrink(holder: list, limit: int) -> None:
+    """Halves the longest list until the emitted text is at most `limit` bytes."""
+    while len(emit(holder[0])) > limit:
+        lists = [s.get() for s in slots(holder) if is_collection(s.get()) and not isinstance(s.get(), M)]
+        longest = max(lists, key=len, default=None)
+        if not longest or len(longest) < 2:
+            return
+        del longest[len(longest) // 2:]
+
+
+def generate(seed: int, index: int, corpus: dict[str, Seed], strategies: dict[str, list[str]],
+             only: list[str] | None = None) -> Mutant:
     rng = random.Random(f"coordbench-fuzz:{seed}:{index}")
     suites = sorted(r for r, s in corpus.items() if s.kind == "suite")
     scenarios = sorted(r for r, s in corpus.items() if s.kind == "scenario")
@@ -758,7 +769,9 @@ def generate(seed: int, index: int, corpus: dict[str, Seed], strategies: dict[st
     holder = [copy.deepcopy(base.tree)]
     ctx = Ctx(rng, base.kind, relpath, base.family, holder, corpus, strategies)
     names = [n for n in OPERATORS if not (base.kind == "scenario" and n in SUITE_ONLY)
-             and not (base.kind == "suite" and n in SCENARIO_ONLY)]
+             and not (base.kind == "suite" and n in SCENARIO_ONLY) and (not only or n in only)]
+    if not names:
+        names = [n for n in OPERATORS if not only or n in only]
     wanted = rng.randint(1, 3)
     applied: list[str] = []
     for _ in range(30):
@@ -767,6 +780,7 @@ def generate(seed: int, index: int, corpus: dict[str, Seed], strategies: dict[st
         name = rng.choice(names)
         if OPERATORS[name](ctx):
             applied.append(name)
+    shrink(holder, MAX_INPUT_BYTES * 5 // 4)
     family = base.family
     if base.kind == "scenario":
         f = lookup(holder[0], "family") if isinstance(holder[0], M) else None
@@ -805,13 +819,14 @@ class CommandResult:
     stderr_bytes: int
     new_files: list[str] = field(default_factory=list)
     classes: list[str] = field(default_factory=list)
+    evidence: str | None = None  # the stderr line behind an "unpositioned" verdict
 
     def first_line(self) -> str:
-        lines = [l for l in self.stderr.splitlines() if l.strip()]
+        lines = [self.evidence] if self.evidence else [l for l in self.stderr.splitlines() if l.strip()]
         fatal = [l for l in lines if "Fatal error" in l or "fatal error" in l]
-        text = (fatal or lines or [l for l in self.stdout.splitlines() if l.strip()] or [""])[0]
-        prefix = f"{self.signal}: " if self.signal else (f"killed ({self.killed}): " if self.killed else
-                                                        f"exit {self.exit_code}: ")
+        text = (fatal or lines or ["(nothing on stderr)"])[0]
+        prefix = (f"killed at the {self.killed} limit: " if self.killed else f"{self.signal}: " if self.signal
+                  else f"exit {self.exit_code}: ")
         return (prefix + text)[:200]
 
 
@@ -928,12 +943,10 @@ def classify(r: CommandResult, limits: Limits) -> list[str]:
         classes.append("crash")
     elif r.exit_code == BAD_INPUT_EXIT:
         for line in r.stderr.splitlines():
-            if "error:" in line and not POSITIONED.match(line):
-                classes.append("unpositioned")
-                break
             m = AT_ONE_ONE.match(line)
-            if m and QUOTED_POSITION.search(m.group(1)):
+            if ("error:" in line and not POSITIONED.match(line)) or (m and QUOTED_POSITION.search(m.group(1))):
                 classes.append("unpositioned")
+                r.evidence = line
                 break
     if r.stderr_bytes > OVERSIZED_STDERR:
         classes.append("oversized")
@@ -1156,7 +1169,14 @@ def main(argv=None) -> int:
     ap.add_argument("--jsonl", default=None, help="write every input's result as one JSON line here")
     ap.add_argument("--stats", default=None, help="write the per-class breakdowns as JSON here")
     ap.add_argument("--backtrace", action="store_true", help="let the Swift runtime print crash backtraces")
+    ap.add_argument("--ops", default="", help="comma-separated operators to draw from (default: all)")
+    ap.add_argument("--show", type=int, default=None, metavar="INDEX",
+                    help="print input INDEX of the campaign (--seed) with its operators and exit")
     a = ap.parse_args(argv)
+    only = [o for o in a.ops.split(",") if o]
+    unknown = [o for o in only if o not in OPERATORS]
+    if unknown:
+        ap.error(f"unknown operator(s) {', '.join(unknown)}; known: {', '.join(OPERATORS)}")
 
     binary = Path(a.binary)
     binary = binary if binary.is_absolute() else REPO / binary
@@ -1170,6 +1190,11 @@ def main(argv=None) -> int:
     if not a.backtrace:
         env["SWIFT_BACKTRACE"] = "enable=no"
     limits = Limits(a.cpu_seconds, a.wall_seconds or 3 * a.cpu_seconds, a.memory_mb, None, env)
+    if a.show is not None:
+        m = generate(a.seed, a.show, load_corpus(REPO), list_strategies(binary, limits), only)
+        print(f"# {m.relpath} [{'+'.join(m.operators)}] strategy {m.strategy} sha {m.sha}")
+        sys.stdout.write(m.text)
+        return 0
     limits.rlimit = choose_memory_limit(binary, limits)
     save = Path(a.save) if os.path.isabs(a.save) else Path.cwd() / a.save
     opts = Options(REPO, binary, a.n, a.seed, a.seconds, max(1, a.workers), shlex.split(a.run_args), save,
@@ -1188,7 +1213,7 @@ def main(argv=None) -> int:
     jsonl = open(opts.jsonl, "w") if opts.jsonl else None
 
     def job(item: Mutant | int) -> tuple[Mutant, InputResult]:
-        m = item if isinstance(item, Mutant) else generate(opts.seed, item, corpus, strategies)
+        m = item if isinstance(item, Mutant) else generate(opts.seed, item, corpus, strategies, only)
         return m, run_input(m, opts)
 
     def jobs():
@@ -1222,7 +1247,10 @@ def main(argv=None) -> int:
                     if res.failed:
                         print(fail_line(res), flush=True)
                     if jsonl:
-                        jsonl.write(json.dumps(dataclasses.asdict(res), ensure_ascii=False) + "\n")
+                        record = dataclasses.asdict(res)
+                        for c in record["commands"]:
+                            c["stdout"], c["stderr"] = c["stdout"][:4000], c["stderr"][:4000]
+                        jsonl.write(json.dumps(record, ensure_ascii=False) + "\n")
                         jsonl.flush()
                     if len(results) % 100 == 0:
                         print(f"# progress: {len(results)} inputs, {sum(r.failed for r in results)} failed, "
