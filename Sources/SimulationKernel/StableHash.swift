@@ -16,6 +16,25 @@ public enum StableHash {
         return h
     }
 
+    /// FNV-1a's starting value (the 64-bit offset basis).
+    public static let fnv1aBasis: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    /// Plain FNV-1a 64 of raw bytes, continuing from `hash` (so a large file can be hashed in
+    /// pieces); the same value as `fnv1a(_:)` of those bytes. Optimised even in debug builds,
+    /// where it hashes the running executable.
+    @_optimize(speed)
+    public static func fnv1a(_ buffer: UnsafeRawBufferPointer, continuing hash: UInt64 = fnv1aBasis) -> UInt64 {
+        var h = hash
+        guard let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return h }
+        var i = 0
+        let count = buffer.count
+        while i < count {
+            h = (h ^ UInt64(base[i])) &* 0x0000_0100_0000_01b3
+            i &+= 1
+        }
+        return h
+    }
+
     /// 16 lower-case hex digits.
     public static func hex(_ value: UInt64) -> String {
         let digits = String(value, radix: 16)

@@ -67,14 +67,11 @@ struct RunCommand: ParsableCommand {
         let folder = try OutputFolder.acquire(directory)  // created, locked for this run, orphaned temporaries removed
         defer { folder.release() }
         let journalPath = (directory as NSString).appendingPathComponent("journal.tsv")
-        var journal: Journal
-        var done: [Int: RunOutcome] = [:]
-        if resume, let resumed = try Journal.resume(path: journalPath, fingerprint: manifest.resultFingerprint, plan: plan) {
-            (journal, done) = resumed
-            if !quiet { Terminal.printError("resuming: \(done.count) of \(plan.runs.count) runs already finished") }
-        } else {
-            journal = try Journal(path: journalPath, fingerprint: manifest.resultFingerprint)
-        }
+        let fingerprint = Journal.Fingerprint(version: Coordbench.version, build: BuildIdentity.current,
+                                              inputs: manifest.resultFingerprint, plan: plan)
+        let opened = try Journal.prepare(path: journalPath, fingerprint: fingerprint, plan: plan, resume: resume)
+        if let notice = opened.notice, notice.isWarning || !quiet { Terminal.printError(notice.text) }
+        let (journal, done) = (opened.journal, opened.done)
 
         let progress = Progress(total: plan.runs.count, enabled: !quiet && Terminal.stderrIsTerminal)
         let records = try Runner(jobs: jobs, runTimeout: runTimeout).run(plan, done: done, journal: journal) { finished, total in

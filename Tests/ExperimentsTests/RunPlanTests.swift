@@ -47,10 +47,11 @@ struct RunPlanTests {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("journal-\(UUID().uuidString).tsv").path
         let full = try Runner(jobs: 2).run(plan)
         // Journal the first half, as an interrupted run would, plus half a line.
-        let journal = try Journal(path: path, fingerprint: "abc")
+        let fingerprint = Journal.Fingerprint(version: "v", build: "b", inputs: "abc")
+        let journal = try Journal(path: path, fingerprint: fingerprint)
         for record in full.prefix(plan.runs.count / 2) { try journal.append(record.spec, record.outcome) }
         try journal.handleForTests.write(contentsOf: Data("17\tseed=42|scen".utf8))
-        guard let (reopened, done) = try Journal.resume(path: path, fingerprint: "abc", plan: plan) else {
+        guard let (reopened, done) = try Journal.resume(path: path, fingerprint: fingerprint, plan: plan) else {
             Issue.record("journal not resumed")
             return
         }
@@ -58,7 +59,8 @@ struct RunPlanTests {
         let resumed = try Runner(jobs: 2).run(plan, done: done, journal: reopened)
         #expect(resumed.map(\.outcome) == full.map(\.outcome))
         // Another fingerprint (other inputs) is not resumed.
-        #expect(try Journal.resume(path: path, fingerprint: "other", plan: plan) == nil)
+        #expect(try Journal.resume(path: path, fingerprint: Journal.Fingerprint(version: "v", build: "b", inputs: "other"),
+                                  plan: plan) == nil)
         reopened.remove()
     }
 }
