@@ -68,7 +68,9 @@ struct RunCommand: ParsableCommand {
         defer { folder.release() }
         let journalPath = (directory as NSString).appendingPathComponent("journal.tsv")
         let fingerprint = Journal.Fingerprint(version: Coordbench.version, build: BuildIdentity.current,
-                                              inputs: manifest.resultFingerprint, plan: plan)
+                                              // --run-timeout changes results without changing any input.
+                                              inputs: manifest.resultFingerprint
+                                                  + (runTimeout.map { "|run-timeout=\($0)" } ?? ""), plan: plan)
         let opened = try Journal.prepare(path: journalPath, fingerprint: fingerprint, plan: plan, resume: resume)
         if let notice = opened.notice, notice.isWarning || !quiet { Terminal.printError(notice.text) }
         let (journal, done) = (opened.journal, opened.done)
