@@ -30,7 +30,7 @@ public final class ConfigFile {
 
     /// The largest input file read, in bytes. Scenario and suite files are small; a larger
     /// file is refused before it is read whole (a device or a huge file cannot exhaust memory).
-    public static let maximumFileSize = 8 << 20
+    public static let maximumFileSize = 2 << 20
 
     /// Reads the file; a missing, unreadable, non-regular or oversized file becomes a
     /// diagnostic at 1:1.
@@ -86,10 +86,51 @@ public final class ConfigFile {
     /// How many nodes a file may expand to through aliases, beyond its own size: an alias
     /// bomb (anchors that refer to anchors, doubling at each level) is refused, at the node
     /// where the limit was crossed, instead of being walked for ever.
-    static func expansionLimit(for text: String) -> Int { 100_000 + 20 * text.utf8.count }
+    static func expansionLimit(for text: String) -> Int { 100_000 + 4 * text.utf8.count }
+
+    /// The most aliases (`*name`) a file may use. Checked on the text before parsing, since
+    /// parsing a file made of alias bombs costs seconds before any expansion is walked.
+    static let maximumAliases = 10_000
+
+    /// The position of the first alias beyond `maximumAliases`, if any. An alias is a `*`
+    /// that starts a token (after a blank, `[`, `{` or `,`, or at a line's start) and is
+    /// followed by a name character; a `*` inside a quoted string may be counted too, which
+    /// only matters past ten thousand of them.
+    static func excessAlias(in text: String) -> (line: Int, column: Int)? {
+        var count = 0, line = 1, column = 0
+        var previous: UInt8 = UInt8(ascii: "\n")
+        var starAt: (Int, Int)?
+        for byte in text.utf8 {
+            if byte & 0xC0 != 0x80 { column += 1 }   // count characters, not continuation bytes
+            if let at = starAt {
+                starAt = nil
+                let isName = (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                    || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-") || byte >= 0x80
+                if isName {
+                    count += 1
+                    if count > maximumAliases { return at }
+                }
+            }
+            if byte == UInt8(ascii: "*") {
+                switch previous {
+                case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "["), UInt8(ascii: "{"), UInt8(ascii: ","),
+                     UInt8(ascii: "\n"): starAt = (line, column)
+                default: break
+                }
+            }
+            if byte == UInt8(ascii: "\n") { line += 1; column = 0 }
+            previous = byte
+        }
+        return nil
+    }
 
     /// Parses the text into a node tree; a syntax error becomes a diagnostic and nil.
     public func compose() -> Node? {
+        if let (line, column) = ConfigFile.excessAlias(in: text) {
+            error("more than \(ConfigFile.maximumAliases) YAML aliases; aliases may not multiply a file's size",
+                  line: line, column: column)
+            return nil
+        }
         do {
             // Tags are not resolved (every plain scalar is a string; readers parse numbers themselves):
             // Yams resolves them with regular expressions, which costs more than all the rest.
