@@ -77,12 +77,17 @@ public enum SuiteLoader {
                         guard let (entry, estimate) = try readEntry(
                             item, base: base, in: file, defaultReplications: overrideReplications ?? defaultReplications ?? 10,
                             budget: budget, depth: depth, cache: cache) else { continue }
-                        for point in entry.points {
-                            if let other = scenarioNames[point.scenario.name], other != entry.scenarioPath {
-                                file.error("scenario name '\(excerpt(point.scenario.name))' is used by both \(other) and "
-                                           + "\(entry.scenarioPath); names identify runs and must be unique", at: item)
+                        // Runs are identified by scenario name: two entries of one name would
+                        // make runs with the same identity.
+                        if let name = entry.points.first?.scenario.name {
+                            if let other = scenarioNames[name] {
+                                file.error(other == entry.scenarioPath
+                                    ? "\(entry.scenarioPath) is listed twice; list a scenario once (vary it with "
+                                        + "its strategies and grid), since runs are identified by scenario name"
+                                    : "scenario name '\(excerpt(name))' is used by both \(other) and "
+                                        + "\(entry.scenarioPath); names identify runs and must be unique", at: item)
                             }
-                            scenarioNames[point.scenario.name] = entry.scenarioPath
+                            scenarioNames[name] = entry.scenarioPath
                         }
                         if !inputs.contains(entry.scenarioPath) { inputs.append(entry.scenarioPath) }
                         entries.append(entry)

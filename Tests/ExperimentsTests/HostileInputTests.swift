@@ -174,3 +174,14 @@ struct HostileInputTests {
         #expect(Date().timeIntervalSince(start) < 30)
     }
 }
+
+extension HostileInputTests {
+    @Test("a scenario listed twice (under two spellings of its path) is refused: its runs would share identities")
+    func listedTwice() throws {
+        let suite = "scenarios:\n  - path: ./s.yaml\n  - path: s.yaml\n"
+        let errors = try Self.errors(["suite.yaml": suite, "s.yaml": Self.team], suite: true)
+        #expect(errors.count == 1)
+        #expect(errors.first?.hasPrefix("suite.yaml:3:5: ") == true)
+        #expect(errors.first?.contains("s.yaml is listed twice") == true)
+    }
+}
