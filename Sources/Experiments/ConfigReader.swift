@@ -368,6 +368,20 @@ extension ConfigFile {
     /// A distribution written as `{distribution: NAME, PARAM: VALUE…}` or as a bare number
     /// (a constant).
     func distribution(_ value: Node, field: String) -> Distribution? {
+        guard let distribution = parseDistribution(value, field: field) else { return nil }
+        // The edge for numerical traps: a distribution whose mean or quantiles are not finite
+        // (odd parameters meeting GSL's inverse CDFs) is refused here, at its position, rather
+        // than yielding a NaN delay deep inside a run.
+        let probes = [distribution.mean] + [1e-9, 0.001, 0.5, 0.999, 1 - 1e-9].map { distribution.quantile($0) }
+        guard probes.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
+            error("distribution '\(field)' gives values that are not finite non-negative numbers with these parameters",
+                  at: value)
+            return nil
+        }
+        return distribution
+    }
+
+    func parseDistribution(_ value: Node, field: String) -> Distribution? {
         if case .scalar = value {
             guard let v = number(value, field: field, in: 0...Distribution.largestValue) else { return nil }
             return .constant(v)
