@@ -29,12 +29,17 @@ extension DivisionOfLabourScenario {
 
     /// Events: each attempt starts and ends (a review doubles that), contract net adds three
     /// messages per assignment, and response-threshold agents poll; at most the event budget.
-    /// Memory: the pre-drawn workload, per-step and per-job state, and the agents' skills.
+    /// Each assignment may also examine every agent (least-loaded, skill-routing and contract
+    /// net do today), and each agent examined is counted as an event, so that the estimate
+    /// tracks the time a run takes. Memory: the pre-drawn workload, per-step and per-job
+    /// state, and the agents' skills.
     public var footprint: Footprint {
         let steps = maximumStepCount
         let attempts = Double(maxAttempts)
         let reviewed: Bool = if case .reviewer = detection { true } else { false }
+        let assignments = min(Double(eventBudget), steps * attempts)
         let events = min(Double(eventBudget), steps * attempts * (reviewed ? 3 : 2) * 3 + maximumJobs)
+            + assignments * Double(agents.count)
         let perStep = 28 + attempts * (reviewed ? 16 : 8) + 48
         let perJob = 16.0 + 48
         let perAgent = Double(taskTypes.count) * 12 + 256

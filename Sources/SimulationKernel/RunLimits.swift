@@ -55,7 +55,8 @@ public struct EventMeter: Sendable {
 /// that a suite too large for the machine is refused with numbers instead of exhausting it.
 public struct Footprint: Sendable, Equatable {
     /// Events (the family's unit of work: events, offers, bidder-periods, harvest decisions),
-    /// at most the run's event budget.
+    /// with the agents a strategy examines per event counted as events too, so that it
+    /// tracks a run's time; an estimate, not a measurement.
     public var events: Double
     /// Peak memory in bytes.
     public var bytes: Double
