@@ -8,7 +8,6 @@ bash scripts/check-allocations.sh
 echo "==> fuzzing scenario and suite files (scripts/fuzz: the saved regressions, then ${FUZZ_N:-300} new inputs)" >&2
 python3 -c "import yaml" 2>/dev/null || python3 -m pip install -q pyyaml >&2
 python3 scripts/fuzz/fuzz.py --binary .build/release/coordbench --workers 2 --no-save \
-    --run-args "--max-runs 5000 --max-events 5e7 --run-timeout 2" \
     --n "${FUZZ_N:-300}" --seed "${FUZZ_SEED:-1}" --seconds "${FUZZ_SECONDS:-150}"
 echo "==> building and running the tests" >&2
 swift build --build-tests

@@ -43,7 +43,13 @@ public struct PlanEstimate: Sendable {
 
     public let entries: [Entry]
 
-    public var runs: Int { entries.reduce(0) { $0 &+ $1.runs } }
+    /// Runs in all (`Int.max` if that overflows).
+    public var runs: Int {
+        entries.reduce(0) { total, entry in
+            let (sum, overflow) = total.addingReportingOverflow(entry.runs)
+            return overflow ? .max : sum
+        }
+    }
     public var events: Double { entries.reduce(0) { $0 + Double($1.runs) * $1.perRun.events } }
     /// The entry whose run needs the most memory.
     public var largest: Entry? { entries.max { $0.perRun.bytes < $1.perRun.bytes } }

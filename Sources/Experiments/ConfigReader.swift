@@ -42,8 +42,9 @@ public final class ConfigFile {
             throw InputError([Diagnostic(reason, at: at)])
         }
         guard (info.st_mode & S_IFMT) == S_IFREG else {
-            let what = (info.st_mode & S_IFMT) == S_IFDIR ? "a folder" : "not a regular file"
-            throw InputError([Diagnostic("cannot read \(what); expected a YAML file", at: at)])
+            let message = (info.st_mode & S_IFMT) == S_IFDIR ? "cannot read a folder; expected a YAML file"
+                : "not a regular file (a device, pipe or socket); expected a YAML file"
+            throw InputError([Diagnostic(message, at: at)])
         }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw InputError([Diagnostic("cannot read file", at: at)])

@@ -71,7 +71,6 @@ public enum SuiteLoader {
         let base = URL(fileURLWithPath: path).deletingLastPathComponent()
         if let list = top.required("scenarios", what: "suite") {
             if case .sequence(let items) = list, !items.isEmpty {
-                var totalRuns = 0
                 for item in items {
                     do throws(InputError) {
                         guard let (entry, estimate) = try readEntry(
@@ -92,14 +91,13 @@ public enum SuiteLoader {
                         if !inputs.contains(entry.scenarioPath) { inputs.append(entry.scenarioPath) }
                         entries.append(entry)
                         estimates.append(estimate)
-                        totalRuns = totalRuns.addingReportingOverflow(estimate.runs).overflow ? .max : totalRuns + estimate.runs
                     } catch {
                         otherErrors += error.diagnostics
                     }
                 }
                 let plan = PlanEstimate(entries: estimates)
-                if totalRuns > budget.maxRuns {
-                    file.error("the suite makes \(grouped(totalRuns)) runs, more than --max-runs \(grouped(budget.maxRuns)); "
+                if plan.runs > budget.maxRuns {
+                    file.error("the suite makes \(grouped(plan.runs)) runs, more than --max-runs \(grouped(budget.maxRuns)); "
                                + "raise --max-runs to run it", at: list)
                 }
                 if let maxEvents = budget.maxEvents, plan.events > maxEvents {

@@ -23,6 +23,23 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Replication number (selects the workload, as in a suite).")
     var replication: Int = 0
 
+    @Option(help: ArgumentHelp("Refuse a scenario whose run is estimated at more events than this (e.g. 1e9).",
+                               valueName: "N"))
+    var maxEvents: Double?
+
+    @Option(help: ArgumentHelp("Stop the run after this many seconds of wall-clock time (stop reason wall-clock).",
+                               valueName: "SECONDS"))
+    var runTimeout: Double?
+
+    func validate() throws {
+        if let maxEvents, !(maxEvents >= 1 && maxEvents.isFinite) {
+            throw ValidationError("--max-events must be a finite number ≥ 1, got \(maxEvents)")
+        }
+        if let runTimeout, !(runTimeout > 0 && runTimeout.isFinite) {
+            throw ValidationError("--run-timeout must be a positive number of seconds, got \(runTimeout)")
+        }
+    }
+
     func run() throws {
         let loaded: Scenario
         do {
@@ -36,6 +53,13 @@ struct SimulateCommand: ParsableCommand {
             Terminal.report(InputError([Diagnostic(
                 "a run of this scenario needs about \(formatBytes(footprint.bytes)) of memory, more than three quarters "
                     + "of this machine's (\(formatBytes(Budget.defaultMaxMemory))); make the scenario smaller",
+                at: SourceLocation(path: scenario, line: 1, column: 1))]))
+            throw ExitCode(ExitStatus.badInput)
+        }
+        if let maxEvents, footprint.events > maxEvents {
+            Terminal.report(InputError([Diagnostic(
+                "a run of this scenario is estimated at \(formatQuantity(footprint.events)) events, more than "
+                    + "--max-events \(formatQuantity(maxEvents)); raise --max-events to run it",
                 at: SourceLocation(path: scenario, line: 1, column: 1))]))
             throw ExitCode(ExitStatus.badInput)
         }
@@ -68,7 +92,8 @@ struct SimulateCommand: ParsableCommand {
         let choice = StrategyChoice(family: family, name: strategy, parameters: values)!
         let spec = RunSpec(index: 0, scenario: loaded, point: [], strategy: choice, replication: replication,
                            baseSeed: seed)
-        let outcome = loaded.model.run(choice.policy, workloadIdentity: spec.workloadIdentity, identity: spec.identity)
+        let outcome = loaded.model.run(choice.policy, workloadIdentity: spec.workloadIdentity, identity: spec.identity,
+                                       deadline: runTimeout.map { WallClockDeadline.after(seconds: $0) } ?? .none)
         print("scenario     \(loaded.name) (\(family.rawValue))")
         print("strategy     \(choice.label)")
         print("run          \(spec.identity)")

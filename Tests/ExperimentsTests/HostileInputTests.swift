@@ -185,3 +185,22 @@ extension HostileInputTests {
         #expect(errors.first?.contains("s.yaml is listed twice") == true)
     }
 }
+
+extension HostileInputTests {
+    @Test("YAML reader errors carry their real position, not 1:1")
+    func readerErrorPosition() throws {
+        let errors = try Self.errors(["s.yaml": "name: x\nfamily: commons\nrounds: 1\u{01}\n"])
+        #expect(errors == ["s.yaml:3:10: malformed YAML: control characters are not allowed"])
+    }
+
+    @Test("a file larger than the limit, or a device, is refused without being read whole")
+    func fileLimits() throws {
+        let big = String(repeating: "# padding\n", count: ConfigFile.maximumFileSize / 10 + 1)
+        #expect(try Self.errors(["s.yaml": big]) == [
+            "s.yaml:1:1: file is larger than 2 MiB; scenario and suite files must be smaller"])
+        #expect(throws: InputError([Diagnostic("not a regular file (a device, pipe or socket); expected a YAML file",
+                                               at: SourceLocation(path: "/dev/zero", line: 1, column: 1))])) {
+            try ScenarioLoader.load(path: "/dev/zero")
+        }
+    }
+}

@@ -1012,7 +1012,8 @@ def run_input(m: Mutant, opts: "Options") -> InputResult:
         commands = [("validate", [binary, "validate", m.relpath]),
                     ("run", [binary, "run", suite, "--out", "out", "--jobs", "1", "-q", *opts.run_args])]
         if m.kind == "scenario" and m.strategy:
-            commands.append(("simulate", [binary, "simulate", m.relpath, "--strategy", m.strategy]))
+            commands.append(("simulate", [binary, "simulate", m.relpath, "--strategy", m.strategy,
+                                          *opts.simulate_args]))
         results = []
         for name, argv in commands:
             r = execute(name, argv, tmp, opts.limits)
@@ -1101,6 +1102,7 @@ class Options:
     seconds: float
     workers: int
     run_args: list[str]
+    simulate_args: list[str]
     save: Path
     no_save: bool
     replay_only: bool
@@ -1159,7 +1161,11 @@ def main(argv=None) -> int:
     ap.add_argument("--seconds", type=float, default=float(os.environ.get("FUZZ_SECONDS", 120)),
                     help="time budget; no new inputs are started after it (env FUZZ_SECONDS)")
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--run-args", default="", help="extra arguments for `coordbench run` (shlex-split)")
+    ap.add_argument("--run-args", default="--max-runs 5000 --max-events 5e7 --run-timeout 2",
+                    help="extra arguments for `coordbench run` (shlex-split); the default bounds the work "
+                         "a suite may ask for, as a CI job running other people's suites would")
+    ap.add_argument("--simulate-args", default="--max-events 5e7 --run-timeout 2",
+                    help="extra arguments for `coordbench simulate` (shlex-split)")
     ap.add_argument("--save", default=str(REPO / "scripts/fuzz/regressions"), help="regression corpus folder")
     ap.add_argument("--no-save", action="store_true", help="do not save new failing inputs")
     ap.add_argument("--replay-only", action="store_true", help="only replay the saved cases")
@@ -1197,7 +1203,7 @@ def main(argv=None) -> int:
         return 0
     limits.rlimit = choose_memory_limit(binary, limits)
     save = Path(a.save) if os.path.isabs(a.save) else Path.cwd() / a.save
-    opts = Options(REPO, binary, a.n, a.seed, a.seconds, max(1, a.workers), shlex.split(a.run_args), save,
+    opts = Options(REPO, binary, a.n, a.seed, a.seconds, max(1, a.workers), shlex.split(a.run_args), shlex.split(a.simulate_args), save,
                    a.no_save, a.replay_only, limits, Path(a.jsonl) if a.jsonl else None,
                    Path(a.stats) if a.stats else None)
     print(f"# coordbench fuzz: binary {binary}, seed {a.seed}, n {a.n}, workers {opts.workers}, "
