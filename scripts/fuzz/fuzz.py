@@ -378,8 +378,19 @@ def op_list_long(c: Ctx) -> bool:
     k = min(int(10 ** c.rng.uniform(3, 5)), room)
     if k < 10:
         return False
-    lst.extend(copy.deepcopy(item) if is_collection(item) and k < 2000 else item for _ in range(k))
+    # Every copy of a collection is its own object: a later operator that changes one copy
+    # must not change all k of them (shared copies grew the text exponentially once).
+    lst.extend(clone(item) for _ in range(k))
     return True
+
+
+def clone(v):
+    """A deep copy of a tree of M, lists and scalars (scalars are immutable and shared)."""
+    if isinstance(v, M):
+        return M([k, clone(x)] for k, x in v)
+    if is_collection(v):
+        return [clone(x) for x in v]
+    return v
 
 
 def op_list_empty(c: Ctx) -> bool:
