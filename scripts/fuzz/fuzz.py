@@ -30,6 +30,7 @@ import json
 import os
 import random
 import re
+import resource
 import selectors
 import shlex
 import shutil
@@ -1164,7 +1165,15 @@ def fail_line(res: InputResult) -> str:
     return f"FAIL {classes:<14} [{ops}] {cmd.name} {res.relpath} (#{res.index} {res.origin} {res.sha}): {cmd.first_line()}"
 
 
+# The fuzzer's own address space: a generator bug must end this process with a MemoryError,
+# not exhaust the machine (the commands it runs get their own, smaller limit).
+SELF_MEMORY_LIMIT = 8 << 30
+
+
 def main(argv=None) -> int:
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if soft == resource.RLIM_INFINITY or soft > SELF_MEMORY_LIMIT:
+        resource.setrlimit(resource.RLIMIT_AS, (SELF_MEMORY_LIMIT, hard))
     ap = argparse.ArgumentParser(description="Structure-aware fuzzer for coordbench input files.")
     ap.add_argument("--binary", default=".build/release/coordbench", help="relative to the repo root unless absolute")
     ap.add_argument("--n", type=int, default=int(os.environ.get("FUZZ_N", 300)), help="new inputs (env FUZZ_N)")
