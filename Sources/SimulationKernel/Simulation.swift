@@ -71,14 +71,20 @@ public struct Simulation<Event> {
         _ model: inout Model, until horizon: Double = .infinity, eventBudget: Int = .max,
         deadline: WallClockDeadline = .none
     ) -> StopReason where Model.Event == Event {
+        // One comparison per event, as without a deadline: `checkAt` is the budget, or the
+        // next multiple of 4,096 events at which the clock is read.
+        var checkAt = deadline == .none ? eventBudget : min(eventBudget, processed &+ 4096)
         while true {
             guard let time = queue.nextTime() else { return .drained }
             if time > horizon {
                 clock = horizon
                 return .horizon
             }
-            if processed >= eventBudget { return .eventBudget }
-            if processed & 4095 == 0 && deadline.hasPassed { return .wallClock }
+            if processed >= checkAt {
+                if processed >= eventBudget { return .eventBudget }
+                if deadline.hasPassed { return .wallClock }
+                checkAt = min(eventBudget, processed &+ 4096)
+            }
             let (eventTime, event) = queue.pop().unsafelyUnwrapped
             clock = eventTime
             processed += 1
