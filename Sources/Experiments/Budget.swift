@@ -51,6 +51,13 @@ public struct PlanEstimate: Sendable {
         }
     }
     public var events: Double { entries.reduce(0) { $0 + Double($1.runs) * $1.perRun.events } }
+    /// Memory the runner keeps per finished run until the suite ends (its record, its spec
+    /// and its share of the report's tables), an upper estimate.
+    public static let bytesPerResult = 4096.0
+
+    /// Memory for every run's result, held until the suite's files are written.
+    public var resultBytes: Double { Double(runs) * PlanEstimate.bytesPerResult }
+
     /// The entry whose run needs the most memory.
     public var largest: Entry? { entries.max { $0.perRun.bytes < $1.perRun.bytes } }
 

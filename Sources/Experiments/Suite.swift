@@ -99,6 +99,11 @@ public enum SuiteLoader {
                 if plan.runs > budget.maxRuns {
                     file.error("the suite makes \(grouped(plan.runs)) runs, more than --max-runs \(grouped(budget.maxRuns)); "
                                + "raise --max-runs to run it", at: list)
+                } else if plan.resultBytes + (plan.largest?.perRun.bytes ?? 0) * Double(budget.jobs) > budget.maxMemory {
+                    file.error("the suite's \(grouped(plan.runs)) runs need about \(formatBytes(plan.resultBytes)) to hold "
+                               + "their results (\(formatBytes(PlanEstimate.bytesPerResult)) each) besides the runs in "
+                               + "progress, more than --max-memory \(formatBytes(budget.maxMemory)); split the suite or "
+                               + "raise --max-memory", at: list)
                 }
                 if let maxEvents = budget.maxEvents, plan.events > maxEvents {
                     let heaviest = estimates.max { Double($0.runs) * $0.perRun.events < Double($1.runs) * $1.perRun.events }
@@ -120,6 +125,7 @@ public enum SuiteLoader {
 
     static func readEntry(_ item: Node, base: URL, in file: ConfigFile, defaultReplications: Int, budget: Budget,
                           depth: Depth, cache: SourceCache) throws(InputError) -> (Suite.Entry, PlanEstimate.Entry)? {
+        let problemsBefore = file.diagnostics.count
         let fields: Fields
         if case .scalar = item {
             fields = Fields(Node.mapping(Node.Mapping([(Node("path"), item)])), in: file, what: "scenario entry", allowed: entryKeys)!
@@ -160,6 +166,9 @@ public enum SuiteLoader {
                 file.error("grid must map scenario fields to lists of values", at: grid)
             }
         }
+        // A grid with a bad key or value is not built at all: an empty or skipped axis would
+        // make the count wrong and leave the others to be multiplied out for nothing.
+        if file.diagnostics.count > problemsBefore { return nil }
         // The number of points, counted (never built) before anything else: nil when it overflows.
         let pointCount: Int? = axes.reduce(Optional(1)) { count, axis in
             count.flatMap { c in

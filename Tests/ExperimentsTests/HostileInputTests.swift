@@ -204,3 +204,27 @@ extension HostileInputTests {
         }
     }
 }
+
+extension HostileInputTests {
+    @Test("a grid with an empty axis is reported and never multiplied out")
+    func emptyAxis() throws {
+        let suite = "scenarios:\n  - path: s.yaml\n    grid:\n"
+            + "      workload.arrivals.rate: [" + (1...2000).map(String.init).joined(separator: ", ") + "]\n"
+            + "      workload.arrivals.count: [" + (1...2000).map(String.init).joined(separator: ", ") + "]\n"
+            + "      agents.0.count: []\n"
+        let start = Date()
+        let errors = try Self.errors(["suite.yaml": suite, "s.yaml": Self.team], suite: true, depth: .plan)
+        #expect(Date().timeIntervalSince(start) < 5)
+        #expect(errors == ["suite.yaml:6:23: grid key 'agents.0.count' needs at least one value"])
+    }
+
+    @Test("a suite whose results would not fit in memory is refused before it runs")
+    func resultMemory() throws {
+        let suite = "scenarios:\n  - path: s.yaml\n    replications: 100000\n"
+        let errors = try Self.errors(["suite.yaml": suite, "s.yaml": Self.team], suite: true,
+                                     budget: Budget(maxMemory: 1024 * 1024 * 1024))
+        #expect(errors == ["suite.yaml:2:3: the suite's 600,000 runs need about 2.3 GiB to hold their results "
+                           + "(4.0 KiB each) besides the runs in progress, more than --max-memory 1.0 GiB; split the "
+                           + "suite or raise --max-memory"])
+    }
+}
