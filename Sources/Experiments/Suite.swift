@@ -30,6 +30,8 @@ public struct Suite: Sendable {
 public enum SuiteLoader {
     static let topKeys = ["name", "description", "seed", "replications", "confidence", "scenarios"]
     static let entryKeys = ["path", "strategies", "replications", "grid"]
+    /// The most values a scenario entry's grid may list, over all its keys.
+    public static let maximumGridValues = 10_000
 
     /// How much of a grid is built. `plan` builds every grid point, for running; `check`
     /// checks every grid value once (against the scenario as written) and only counts the
@@ -153,14 +155,28 @@ public enum SuiteLoader {
         var axes: [(key: String, keyNode: Node, values: [(String, Node)])] = []
         if let grid = fields["grid"] {
             if case .mapping(let mapping) = grid {
+                var listed = 0
                 for (key, values) in mapping {
                     guard let k = key.string, let list = file.stringList(values, field: "grid.\(k)") else { continue }
                     if list.isEmpty { file.error("grid key '\(excerpt(k))' needs at least one value", at: values) }
-                    for (value, node) in list where !isPrintableName(value) || value.utf8.count > 100 {
-                        file.error("grid value '\(excerpt(value))' must be at most 100 bytes without control characters",
-                                   at: node)
+                    var seen: Set<String> = []
+                    for (value, node) in list {
+                        if !isPrintableName(value) || value.utf8.count > 100 {
+                            file.error("grid value '\(excerpt(value))' must be at most 100 bytes without control characters",
+                                       at: node)
+                        } else if !seen.insert(value).inserted {
+                            // Two equal values make two grid points with one identity.
+                            file.error("grid value '\(excerpt(value))' is listed twice for '\(excerpt(k))'", at: node)
+                        }
                     }
+                    listed += list.count
                     axes.append((k, key, list))
+                }
+                // Each value is checked against the scenario, so their number is bounded (their
+                // product, the number of points, is bounded by --max-runs below).
+                if listed > SuiteLoader.maximumGridValues {
+                    file.error("the grid lists \(grouped(listed)) values; at most \(grouped(SuiteLoader.maximumGridValues)) "
+                               + "are supported per scenario entry", at: grid)
                 }
             } else {
                 file.error("grid must map scenario fields to lists of values", at: grid)

@@ -228,3 +228,18 @@ extension HostileInputTests {
                            + "suite or raise --max-memory"])
     }
 }
+
+extension HostileInputTests {
+    @Test("a grid value listed twice is refused (two points would share an identity); a grid of 81,000 values is refused fast")
+    func gridValues() throws {
+        let twice = "scenarios:\n  - path: s.yaml\n    grid:\n      workload.arrivals.rate: [1, 2, 1]\n"
+        #expect(try Self.errors(["suite.yaml": twice, "s.yaml": Self.team], suite: true) == [
+            "suite.yaml:4:38: grid value '1' is listed twice for 'workload.arrivals.rate'"])
+        let long = "scenarios:\n  - path: s.yaml\n    grid:\n      workload.arrivals.rate: ["
+            + (1...81_000).map { "\($0)" }.joined(separator: ", ") + "]\n"
+        let start = Date()
+        let errors = try Self.errors(["suite.yaml": long, "s.yaml": Self.team], suite: true, depth: .check)
+        #expect(Date().timeIntervalSince(start) < 5)
+        #expect(errors == ["suite.yaml:4:7: the grid lists 81,000 values; at most 10,000 are supported per scenario entry"])
+    }
+}
