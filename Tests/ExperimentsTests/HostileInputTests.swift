@@ -4,8 +4,9 @@ import Testing
 import SimulationKernel
 
 /// Inputs written to break the tool: every one must end in positioned errors (or a bounded
-/// run), quickly, without trapping or exhausting memory. Many of these were found by the
-/// fuzzer (scripts/fuzz), whose saved failures are replayed by the test command too.
+/// run) without trapping or exhausting memory. Speed is not timed here (the fuzzer's CPU
+/// limits check it): an input that were expanded or multiplied out would not finish. Many of
+/// these were found by the fuzzer (scripts/fuzz), whose saved failures the test command replays.
 @Suite("Hostile input")
 struct HostileInputTests {
     static let team = """
@@ -61,16 +62,14 @@ struct HostileInputTests {
             "s.yaml:5:33: skills 1e-300 is out of range; must be 0 (cannot do it) or from 0.001 to 1"])
     }
 
-    @Test("an alias bomb is a positioned error, found in bounded time")
+    @Test("an alias bomb is a positioned error")
     func aliasBomb() throws {
         var text = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
         for level in 1...12 {
             text += "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]\n"
         }
         text += "family: division-of-labour\n"
-        let start = Date()
         let errors = try Self.errors(["s.yaml": text])
-        #expect(Date().timeIntervalSince(start) < 1)
         #expect(errors.count == 1)
         #expect(errors.first?.contains("YAML aliases expand this file to more than") == true)
     }
@@ -108,9 +107,7 @@ struct HostileInputTests {
             + "      workload.arrivals.rate: [" + (1...1000).map(String.init).joined(separator: ", ") + "]\n"
             + "      workload.arrivals.count: [" + (1...1000).map(String.init).joined(separator: ", ") + "]\n"
             + "      agents.0.count: [" + (1...100).map(String.init).joined(separator: ", ") + "]\n"
-        let start = Date()
         let errors = try Self.errors(["suite.yaml": suite, "s.yaml": Self.team], suite: true, depth: .check)
-        #expect(Date().timeIntervalSince(start) < 5)
         #expect(errors == ["suite.yaml:5:7: this entry makes 600,000,000,000 runs (100,000,000 grid points × 6 "
                            + "strategies × 1,000 replications), more than --max-runs 1,000,000; raise --max-runs to run it"])
     }
@@ -167,11 +164,9 @@ struct HostileInputTests {
         let dir = try InputErrorTests.folder(["s.yaml": long])
         let scenario = try ScenarioLoader.load(path: dir + "/s.yaml")
         let choice = StrategyChoice(family: scenario.family, name: "least-loaded")!
-        let start = Date()
         let outcome = scenario.model.run(choice.policy, workloadIdentity: "w", identity: "i",
                                          deadline: .after(seconds: 0.05))
         #expect(outcome.stopReason == .wallClock)
-        #expect(Date().timeIntervalSince(start) < 30)
     }
 }
 
@@ -212,9 +207,7 @@ extension HostileInputTests {
             + "      workload.arrivals.rate: [" + (1...2000).map(String.init).joined(separator: ", ") + "]\n"
             + "      workload.arrivals.count: [" + (1...2000).map(String.init).joined(separator: ", ") + "]\n"
             + "      agents.0.count: []\n"
-        let start = Date()
         let errors = try Self.errors(["suite.yaml": suite, "s.yaml": Self.team], suite: true, depth: .plan)
-        #expect(Date().timeIntervalSince(start) < 5)
         #expect(errors == ["suite.yaml:6:23: grid key 'agents.0.count' needs at least one value"])
     }
 
@@ -230,16 +223,14 @@ extension HostileInputTests {
 }
 
 extension HostileInputTests {
-    @Test("a grid value listed twice is refused (two points would share an identity); a grid of 81,000 values is refused fast")
+    @Test("a grid value listed twice is refused (two points would share an identity); a grid of 81,000 values is refused")
     func gridValues() throws {
         let twice = "scenarios:\n  - path: s.yaml\n    grid:\n      workload.arrivals.rate: [1, 2, 1]\n"
         #expect(try Self.errors(["suite.yaml": twice, "s.yaml": Self.team], suite: true) == [
             "suite.yaml:4:38: grid value '1' is listed twice for 'workload.arrivals.rate'"])
         let long = "scenarios:\n  - path: s.yaml\n    grid:\n      workload.arrivals.rate: ["
             + (1...81_000).map { "\($0)" }.joined(separator: ", ") + "]\n"
-        let start = Date()
         let errors = try Self.errors(["suite.yaml": long, "s.yaml": Self.team], suite: true, depth: .check)
-        #expect(Date().timeIntervalSince(start) < 5)
         #expect(errors == ["suite.yaml:4:7: the grid lists 81,000 values; at most 10,000 are supported per scenario entry"])
     }
 }
