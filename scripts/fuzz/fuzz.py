@@ -954,7 +954,10 @@ def classify(r: CommandResult, limits: Limits) -> list[str]:
     elif failed:
         classes.append("crash")
     elif r.exit_code == BAD_INPUT_EXIT:
-        for line in r.stderr.splitlines():
+        lines = r.stderr.splitlines()
+        if r.stderr_bytes > CAPTURE_LIMIT and lines:
+            lines.pop()     # cut off at the capture limit: the last line is incomplete
+        for line in lines:
             m = AT_ONE_ONE.match(line)
             if ("error:" in line and not POSITIONED.match(line)) or (m and QUOTED_POSITION.search(m.group(1))):
                 classes.append("unpositioned")
