@@ -114,7 +114,40 @@ struct CommandLineTests {
         #expect(metrics.stdout.contains("success-rate         ↑ fraction"))
         #expect(metrics.stdout.contains("makespan             ↓ time"))
         let bad = try Self.run(["list", "strategys"])
-        #expect(bad.status != 0)
+        #expect(bad.status == 2)
+    }
+
+    @Test("usage errors exit 2 (bad input or usage), not the parser's 64, with the parser's message and usage",
+          arguments: [
+              (["--bogus"], "Error: Unknown option '--bogus'"),
+              (["run"], "Error: Missing expected argument '<suite>'"),
+              (["run", "--jobs", "x", "Tests/ReportingTests/Fixtures/small.yaml"], "Error: The value 'x' is invalid for '--jobs <jobs>'"),
+              (["run", "--jobs", "0", "Tests/ReportingTests/Fixtures/small.yaml"], "Error: --jobs must be at least 1, got 0"),
+              (["frobnicate"], "Error: Unexpected argument 'frobnicate'"),
+              (["list", "strategys"], "Error: The value 'strategys' is invalid for '<topic>'"),
+              (["bench", "--pending", "x"], "Error: --pending must list positive whole numbers"),
+          ])
+    func usageErrors(arguments: [String], message: String) throws {
+        let out = Self.temporaryFolder()
+        let result = try Self.run(arguments + (arguments.first == "run" ? ["--out", out.path] : []))
+        #expect(result.status == 2, "\(arguments): \(result.stderr)")
+        #expect(result.stderr.hasPrefix(message), "\(result.stderr)")
+        #expect(result.stderr.contains("Usage: coordbench"))
+        #expect(result.stdout.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: out.path), "nothing may be written for a usage error")
+    }
+
+    @Test("help and --version exit 0 and print to stdout",
+          arguments: [["--help"], ["--version"], ["run", "--help"], ["help", "run"], ["-h"]])
+    func helpAndVersion(arguments: [String]) throws {
+        let result = try Self.run(arguments)
+        #expect(result.status == 0, "\(arguments): \(result.stderr)")
+        #expect(!result.stdout.isEmpty && result.stderr.isEmpty)
+        if arguments == ["--version"] {
+            #expect(result.stdout.wholeMatch(of: /\d+\.\d+\.\d+\S*\n/) != nil, "\(result.stdout)")
+        } else {
+            #expect(result.stdout.contains("USAGE: coordbench"))
+        }
     }
 
     @Test("validate accepts every shipped scenario and suite")
