@@ -16,6 +16,10 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        // SHA-256 of input and output files in manifest.json (a hash any standard tool can check).
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
+        // Reading runs.csv back (report, compare, verify).
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         .systemLibrary(
@@ -33,7 +37,8 @@ let package = Package(
             name: "Experiments",
             dependencies: ["SimulationKernel", "DivisionOfLabour", "Negotiation", "ResourceAllocation", "AgentTeams", .product(name: "Yams", package: "Yams")]
         ),
-        .target(name: "Reporting", dependencies: ["Experiments", "Statistics"]),
+        .target(name: "Reporting", dependencies: ["Experiments", "Statistics", .product(name: "Crypto", package: "swift-crypto"),
+                                                   .product(name: "CSV", package: "CSV.swift")]),
         .executableTarget(
             name: "coordbench",
             dependencies: [

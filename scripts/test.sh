@@ -9,6 +9,11 @@ echo "==> fuzzing scenario and suite files (scripts/fuzz: the saved regressions,
 python3 -c "import yaml" 2>/dev/null || python3 -m pip install -q pyyaml >&2
 python3 scripts/fuzz/fuzz.py --binary .build/release/coordbench --workers 2 --no-save \
     --n "${FUZZ_N:-300}" --seed "${FUZZ_SEED:-1}" --seconds "${FUZZ_SECONDS:-150}"
+echo "==> checking that the committed results/default are reproduced (coordbench verify)" >&2
+.build/release/coordbench verify results/default
+echo "==> checking that results/default loads in pandas without loss" >&2
+python3 -c "import pandas" 2>/dev/null || python3 -m pip install -q pandas >&2
+python3 scripts/check-results-load.py results/default
 echo "==> building and running the tests" >&2
 swift build --build-tests
 swift test --skip-build "$@"

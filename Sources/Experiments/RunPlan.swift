@@ -56,6 +56,12 @@ public struct RunPlan: Sendable {
         self.runs = runs
     }
 
+    /// Some of `suite`'s runs (a sample), keeping their indices and identities.
+    public init(suite: Suite, runs: [RunSpec]) {
+        self.suite = suite
+        self.runs = runs
+    }
+
     /// Grid keys used anywhere in the plan, in order of first appearance (CSV columns).
     public var gridKeys: [String] {
         var keys: [String] = []

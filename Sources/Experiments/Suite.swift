@@ -12,6 +12,12 @@ public struct Suite: Sendable {
         public let points: [(label: [(key: String, value: String)], scenario: Scenario)]
         public let strategies: [StrategyChoice]
         public let replications: Int
+        /// The strategy (by label) every other strategy is compared against in the report; nil:
+        /// the best is compared with the runner-up.
+        public let baseline: String?
+        /// The metrics the report shows and compares, in the family's order; the family's key
+        /// metrics unless the suite names others.
+        public let keyMetrics: [String]
     }
 
     public let name: String
@@ -28,8 +34,8 @@ public struct Suite: Sendable {
 
 /// Reads suite files (see README, "Suite files").
 public enum SuiteLoader {
-    static let topKeys = ["name", "description", "seed", "replications", "confidence", "scenarios"]
-    static let entryKeys = ["path", "strategies", "replications", "grid"]
+    static let topKeys = ["name", "description", "seed", "replications", "confidence", "baseline", "key-metrics", "scenarios"]
+    static let entryKeys = ["path", "strategies", "replications", "grid", "baseline", "key-metrics"]
     /// The most values a scenario entry's grid may list, over all its keys.
     public static let maximumGridValues = 10_000
 
@@ -64,6 +70,8 @@ public enum SuiteLoader {
         }
         let defaultReplications = top.integer("replications", what: "suite", default: 10, in: 1...1_000_000)
         let confidence = top.number("confidence", what: "suite", default: 0.95, in: 0.5...0.999)
+        let suiteBaseline = top["baseline"].flatMap { readLabel($0, field: "baseline", in: file) }
+        let suiteKeyMetrics = top["key-metrics"].flatMap { readNames($0, field: "key-metrics", in: file) }
 
         var entries: [Suite.Entry] = []
         var estimates: [PlanEstimate.Entry] = []
@@ -77,6 +85,7 @@ public enum SuiteLoader {
                     do throws(InputError) {
                         guard let (entry, estimate) = try readEntry(
                             item, base: base, in: file, defaultReplications: overrideReplications ?? defaultReplications ?? 10,
+                            baseline: suiteBaseline, keyMetrics: suiteKeyMetrics?.names ?? [],
                             budget: budget, depth: depth, cache: cache) else { continue }
                         // Runs are identified by scenario name: two entries of one name would
                         // make runs with the same identity.
@@ -95,6 +104,15 @@ public enum SuiteLoader {
                         estimates.append(estimate)
                     } catch {
                         otherErrors += error.diagnostics
+                    }
+                }
+                // A suite-wide key metric applies to the entries whose family has it; one that
+                // no entry's family has is a mistake.
+                if let suiteKeyMetrics, otherErrors.isEmpty {
+                    let known = Set(entries.flatMap { $0.points[0].scenario.family.metrics.map(\.name) })
+                    for (name, node) in suiteKeyMetrics.nodes where !known.contains(name) {
+                        file.error(unknownMessage("key metric", name, known: known.sorted())
+                                   + " (no scenario of the suite has it)", at: node)
                     }
                 }
                 let plan = PlanEstimate(entries: estimates)
@@ -125,8 +143,9 @@ public enum SuiteLoader {
                      estimate: PlanEstimate(entries: estimates))
     }
 
-    static func readEntry(_ item: Node, base: URL, in file: ConfigFile, defaultReplications: Int, budget: Budget,
-                          depth: Depth, cache: SourceCache) throws(InputError) -> (Suite.Entry, PlanEstimate.Entry)? {
+    static func readEntry(_ item: Node, base: URL, in file: ConfigFile, defaultReplications: Int, baseline suiteBaseline: String?,
+                          keyMetrics suiteKeyMetrics: [String], budget: Budget, depth: Depth,
+                          cache: SourceCache) throws(InputError) -> (Suite.Entry, PlanEstimate.Entry)? {
         let problemsBefore = file.diagnostics.count
         let fields: Fields
         if case .scalar = item {
@@ -239,6 +258,29 @@ public enum SuiteLoader {
             strategies = family.strategies.compactMap { StrategyChoice(family: family, name: $0.name) }
         }
 
+        // The report's baseline strategy and key metrics: the entry's, else the suite's.
+        let labels = strategies.map(\.label)
+        var baseline = suiteBaseline
+        var baselineNode = fields["baseline"]
+        if let node = fields["baseline"] { baseline = readLabel(node, field: "baseline", in: file) }
+        if baselineNode == nil && baseline != nil { baselineNode = item }
+        if let baseline, !labels.contains(baseline) {
+            file.error(unknownMessage("baseline strategy", baseline, known: labels)
+                       + (fields["baseline"] == nil ? " (the suite's baseline, for \(displayPath))" : ""), at: baselineNode)
+        }
+        let metricNames = family.metrics.map(\.name)
+        var keyMetrics = family.metrics.filter(\.isKey).map(\.name)
+        if let node = fields["key-metrics"] {
+            if let named = readNames(node, field: "key-metrics", in: file) {
+                for (name, at) in named.nodes where !metricNames.contains(name) {
+                    file.error(unknownMessage("metric", name, known: metricNames) + " (family \(family.rawValue))", at: at)
+                }
+                keyMetrics = metricNames.filter(named.names.contains)
+            }
+        } else if suiteKeyMetrics.contains(where: metricNames.contains) {
+            keyMetrics = metricNames.filter(suiteKeyMetrics.contains)
+        }
+
         // Runs, counted with overflow checks, against the budget before any point is built.
         let runs = pointCount.flatMap { points in
             let (a, o1) = points.multipliedReportingOverflow(by: max(strategies.count, 1))
@@ -282,8 +324,33 @@ public enum SuiteLoader {
                        at: fields["path"] ?? item)
             return nil
         }
-        return (Suite.Entry(scenarioPath: displayPath, points: points, strategies: strategies, replications: replications),
+        if file.diagnostics.count > problemsBefore { return nil }
+        return (Suite.Entry(scenarioPath: displayPath, points: points, strategies: strategies, replications: replications,
+                            baseline: baseline, keyMetrics: keyMetrics),
                 PlanEstimate.Entry(scenarioPath: displayPath, runs: runs, perRun: perRun))
+    }
+
+    /// A strategy label naming the baseline.
+    static func readLabel(_ node: Node, field: String, in file: ConfigFile) -> String? {
+        guard case .scalar = node, let text = node.string, !text.isEmpty else {
+            file.error("\(field) must name one strategy by its label", at: node)
+            return nil
+        }
+        return text
+    }
+
+    /// A non-empty list of distinct names (metric names), with each name's node.
+    static func readNames(_ node: Node, field: String, in file: ConfigFile) -> (names: [String], nodes: [(String, Node)])? {
+        guard let list = file.stringList(node, field: field) else { return nil }
+        guard !list.isEmpty else {
+            file.error("\(field) must list at least one metric", at: node)
+            return nil
+        }
+        var seen: Set<String> = []
+        for (name, at) in list where !seen.insert(name).inserted {
+            file.error("\(field) lists '\(excerpt(name))' twice", at: at)
+        }
+        return (list.map(\.0), list)
     }
 
     static func readStrategy(_ item: Node, family: Family, in file: ConfigFile) -> StrategyChoice? {

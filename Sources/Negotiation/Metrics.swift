@@ -8,7 +8,7 @@ import SimulationKernel
 /// reserved values) to a reference outcome computed over the individually rational outcomes.
 public enum NegotiationMetrics {
     public static let descriptors: [MetricDescriptor] = [
-        MetricDescriptor("agreement", unit: "fraction", .higherIsBetter, key: true,
+        MetricDescriptor("agreement", unit: "fraction", .higherIsBetter, key: true, binary: true,
                          "1 when the negotiation agreed, else 0; its mean is the agreement rate"),
         MetricDescriptor("rounds", unit: "rounds", .lowerIsBetter,
                          "rounds (offers, in the offer-per-step protocol) until agreement; empty without one"),

@@ -20,7 +20,7 @@ public struct CostQualityFrontier: Sendable {
     public let costUnit: String
 
     public init?(_ group: ComparisonGroup) {
-        guard let frontier = group.scenario.family.frontier,
+        guard let frontier = group.frontier,
               let q = group.metrics.firstIndex(where: { $0.name == frontier.quality }),
               let c = group.metrics.firstIndex(where: { $0.name == frontier.cost }) else { return nil }
         qualityMetric = frontier.quality

@@ -1,77 +1,262 @@
-import Foundation
+import Crypto
 import Experiments
+import Foundation
 import SimulationKernel
 
-/// `manifest.json`: what produced a results folder, so a result can be traced and redone.
-public struct Manifest: Encodable, Sendable {
-    public struct InputFile: Encodable, Sendable {
-        public let path: String
-        /// FNV-1a 64 of the file's bytes, hex (a fingerprint, not a security hash).
-        public let fnv1a64: String
-        public let bytes: Int
+/// `manifest.json`: everything needed to re-create a results folder, and to read it without
+/// the tool's catalogue.
+///
+/// Three parts. `content` is what the results are a function of — the input files by path
+/// (relative to the suite) and SHA-256, the resolved options, the tool's version, the plan,
+/// the metrics' definitions — and the SHA-256 of the data files written; two runs of the same
+/// inputs have equal `content` and so equal `content_sha256`. `location` says where the suite
+/// was, relative to the results folder, for `verify`. `provenance` is volatile (time, host,
+/// git commit, jobs) and never compared.
+public struct Manifest: Codable, Sendable, Equatable {
+    public static let currentFormat = "coordbench-manifest/2"
+
+    public var format: String
+    /// SHA-256 of `content` encoded as canonical JSON (sorted keys, no spaces).
+    public var contentSha256: String
+    public var content: Content
+    public var location: Location
+    public var provenance: Provenance
+
+    public struct Content: Codable, Sendable, Equatable {
+        public var tool: String
+        public var version: String
+        public var suite: SuiteRecord
+        public var scenarios: [ScenarioRecord]
+        public var options: Options
+        public var rng: String
+        public var confidence: Double
+        public var runs: Int
+        public var entries: [EntryRecord]
+        public var families: [FamilyRecord]
+        /// SHA-256 and size of the data files, by file name (`runs.csv`, `summary.csv`, `results.json`).
+        public var outputs: [String: FileRecord]
     }
 
-    public let tool: String
-    public let version: String
-    public let gitCommit: String?
-    public let suite: String
-    public let suiteName: String
-    public let baseSeed: UInt64
-    public let rngAlgorithm: String
-    public let jobs: Int
-    public let runs: Int
-    public let confidence: Double
-    public let inputs: [InputFile]
-    public let platform: String
-    public let createdAt: String
+    public struct SuiteRecord: Codable, Sendable, Equatable {
+        public var name: String
+        public var description: String
+        /// The suite file's name (its folder is given by `Location.suite`).
+        public var file: String
+        public var sha256: String
+        public var bytes: Int
+    }
 
-    public init(suite: Suite, runs: Int, jobs: Int, version: String, gitCommit: String?, createdAt: Date) {
-        tool = "coordbench"
-        self.version = version
-        self.gitCommit = gitCommit
-        self.suite = suite.path
-        suiteName = suite.name
-        baseSeed = suite.seed
-        rngAlgorithm = "gsl_rng_" + RandomStream.algorithm
-        self.jobs = jobs
-        self.runs = runs
-        confidence = suite.confidence
-        inputs = suite.inputFiles.map { path in
-            let data = FileManager.default.contents(atPath: path) ?? Data()
-            return InputFile(path: path, fnv1a64: Manifest.fingerprint(data), bytes: data.count)
+    public struct ScenarioRecord: Codable, Sendable, Equatable {
+        public var name: String
+        public var family: String
+        public var description: String
+        /// Relative to the suite's folder.
+        public var path: String
+        public var sha256: String
+        public var bytes: Int
+    }
+
+    /// The command-line options that change results, resolved.
+    public struct Options: Codable, Sendable, Equatable {
+        public var seed: UInt64
+        /// `--replications`, when it overrode the suite's.
+        public var replications: Int?
+        /// `--run-timeout` in seconds, when given (results then depend on the machine).
+        public var runTimeout: Double?
+
+        public init(seed: UInt64, replications: Int? = nil, runTimeout: Double? = nil) {
+            self.seed = seed
+            self.replications = replications
+            self.runTimeout = runTimeout
         }
-        #if os(Linux)
-        let os = "linux"
-        #else
-        let os = "darwin"
-        #endif
-        #if arch(x86_64)
-        let arch = "x86_64"
-        #else
-        let arch = "arm64"
-        #endif
-        platform = "\(os)-\(arch)"
-        self.createdAt = ISO8601DateFormatter().string(from: createdAt)
     }
 
-    /// FNV-1a 64-bit of `data`, as 16 hex digits.
-    public static func fingerprint(_ data: Data) -> String {
-        let hex = String(StableHash.fnv1a(data), radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
+    public struct EntryRecord: Codable, Sendable, Equatable {
+        public var scenario: String
+        public var replications: Int
+        /// The grid's keys, in order; empty without a grid.
+        public var grid: [String]
+        /// Grid point labels (`key=value;key=value`), in grid order; `["default"]` without a grid.
+        public var points: [String]
+        public var strategies: [StrategyRecord]
+        public var baseline: String?
+        public var keyMetrics: [String]
     }
 
-    /// A fingerprint of everything that determines the results (inputs, seed, version):
-    /// a journal is only resumed when it matches.
-    public var resultFingerprint: String {
-        let text = ([version, String(baseSeed), rngAlgorithm] + inputs.map { "\($0.path)=\($0.fnv1a64)" })
-            .joined(separator: "|")
-        return Manifest.fingerprint(Data(text.utf8))
+    public struct StrategyRecord: Codable, Sendable, Equatable {
+        public var label: String
+        public var name: String
+        public var parameters: [String: Double]
+    }
+
+    public struct FamilyRecord: Codable, Sendable, Equatable {
+        public var name: String
+        public var metrics: [MetricRecord]
+        /// The (quality ↑, cost ↓) pair whose frontier the report draws.
+        public var frontier: [String]?
+    }
+
+    public struct MetricRecord: Codable, Sendable, Equatable {
+        public var name: String
+        public var unit: String
+        public var direction: String
+        public var key: Bool
+        public var binary: Bool
+        public var definition: String
+    }
+
+    public struct FileRecord: Codable, Sendable, Equatable {
+        public var sha256: String
+        public var bytes: Int
+    }
+
+    public struct Location: Codable, Sendable, Equatable {
+        /// The suite file, relative to the results folder.
+        public var suite: String
+    }
+
+    public struct Provenance: Codable, Sendable, Equatable {
+        public var createdAt: String
+        public var host: String
+        public var gitCommit: String?
+        public var gitDirty: Bool?
+        public var jobs: Int
+        public var platform: String
+        public var workingDirectory: String
+        public var arguments: [String]
+
+        public init(createdAt: String, host: String, gitCommit: String?, gitDirty: Bool?, jobs: Int, platform: String,
+                    workingDirectory: String, arguments: [String]) {
+            self.createdAt = createdAt
+            self.host = host
+            self.gitCommit = gitCommit
+            self.gitDirty = gitDirty
+            self.jobs = jobs
+            self.platform = platform
+            self.workingDirectory = workingDirectory
+            self.arguments = arguments
+        }
+    }
+
+    /// The manifest of a suite about to run into `directory`; `outputs` is filled in by
+    /// `ResultsWriter` once the data files exist.
+    public init(suite: Suite, options: Options, directory: String, provenance: Provenance) {
+        let suiteURL = URL(fileURLWithPath: suite.path).standardizedFileURL
+        let suiteFolder = suiteURL.deletingLastPathComponent().path
+        let suiteData = FileManager.default.contents(atPath: suite.path) ?? Data()
+        var scenarios: [ScenarioRecord] = []
+        var families: [Family] = []
+        for entry in suite.entries {
+            let scenario = entry.points[0].scenario
+            let data = FileManager.default.contents(atPath: entry.scenarioPath) ?? Data()
+            scenarios.append(ScenarioRecord(
+                name: scenario.name, family: scenario.family.rawValue, description: scenario.description,
+                path: Manifest.relativePath(of: URL(fileURLWithPath: entry.scenarioPath).standardizedFileURL.path,
+                                            from: suiteFolder),
+                sha256: Manifest.sha256(data), bytes: data.count))
+            if !families.contains(scenario.family) { families.append(scenario.family) }
+        }
+        content = Content(
+            tool: "coordbench", version: Coordbench.version,
+            suite: SuiteRecord(name: suite.name, description: suite.description, file: suiteURL.lastPathComponent,
+                               sha256: Manifest.sha256(suiteData), bytes: suiteData.count),
+            scenarios: scenarios, options: options, rng: "gsl_rng_" + RandomStream.algorithm,
+            confidence: suite.confidence, runs: suite.estimate.runs,
+            entries: suite.entries.map { entry in
+                EntryRecord(
+                    scenario: entry.points[0].scenario.name, replications: entry.replications,
+                    grid: entry.points[0].label.map(\.key),
+                    points: entry.points.map { RunRow.pointLabel($0.label) },
+                    strategies: entry.strategies.map { choice in
+                        StrategyRecord(label: choice.label, name: choice.name,
+                                       parameters: Dictionary(uniqueKeysWithValues: choice.parameters.map { ($0.name, $0.value) }))
+                    },
+                    baseline: entry.baseline, keyMetrics: entry.keyMetrics)
+            },
+            families: families.map { family in
+                FamilyRecord(name: family.rawValue, metrics: family.metrics.map(MetricRecord.init),
+                             frontier: family.frontier.map { [$0.quality, $0.cost] })
+            },
+            outputs: [:])
+        format = Manifest.currentFormat
+        contentSha256 = ""
+        location = Location(suite: Manifest.relativePath(
+            of: suiteURL.path, from: URL(fileURLWithPath: directory).standardizedFileURL.path))
+        self.provenance = provenance
+        seal()
+    }
+
+    /// Recomputes `contentSha256` from `content`.
+    public mutating func seal() { contentSha256 = content.sha256 }
+
+    /// The suite file, as recorded, from a results folder.
+    public func suitePath(inResults directory: String) -> String {
+        URL(fileURLWithPath: directory).appendingPathComponent(location.suite).standardizedFileURL.path
+    }
+
+    /// Where scenario `record` is, given where the suite is.
+    public static func scenarioPath(_ record: ScenarioRecord, suite: String) -> String {
+        URL(fileURLWithPath: suite).deletingLastPathComponent().appendingPathComponent(record.path).standardizedFileURL.path
     }
 
     public func json() throws -> String {
+        String(decoding: try Manifest.encoder(pretty: true).encode(self), as: UTF8.self) + "\n"
+    }
+
+    public static func decode(_ data: Data) throws -> Manifest {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try decoder.decode(Manifest.self, from: data)
+    }
+
+    static func encoder(pretty: Bool) -> JSONEncoder {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            : [.sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
-        return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
+        return encoder
+    }
+
+    /// SHA-256 of `data` as 64 lower-case hex digits (what `sha256sum` prints).
+    public static func sha256(_ data: some DataProtocol) -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+
+    public static func sha256(_ text: String) -> String { sha256(Data(text.utf8)) }
+
+    /// `path` relative to the folder `base` (both absolute and standardised), with `..` as needed.
+    public static func relativePath(of path: String, from base: String) -> String {
+        let target = URL(fileURLWithPath: path).standardizedFileURL.pathComponents
+        let origin = URL(fileURLWithPath: base).standardizedFileURL.pathComponents
+        var common = 0
+        while common < min(target.count, origin.count) && target[common] == origin[common] { common += 1 }
+        let parts = Array(repeating: "..", count: origin.count - common) + target[common...]
+        return parts.isEmpty ? "." : parts.joined(separator: "/")
+    }
+
+    /// What a results folder's inputs depend on, for the journal: a run is only resumed when
+    /// the content (less the outputs, which do not exist yet) matches.
+    public var resultFingerprint: String { content.sha256 }
+}
+
+extension Manifest.Content {
+    /// SHA-256 of this content as canonical JSON.
+    public var sha256: String {
+        // Encoding plain Codable values cannot fail.
+        Manifest.sha256(try! Manifest.encoder(pretty: false).encode(self))
+    }
+}
+
+extension Manifest.MetricRecord {
+    init(_ metric: MetricDescriptor) {
+        self.init(name: metric.name, unit: metric.unit, direction: metric.direction.rawValue, key: metric.isKey,
+                  binary: metric.isBinary, definition: metric.summary)
+    }
+
+    /// The descriptor this record was made from; nil for an unknown direction.
+    var descriptor: MetricDescriptor? {
+        Direction(rawValue: direction).map {
+            MetricDescriptor(name, unit: unit, $0, key: key, binary: binary, definition)
+        }
     }
 }

@@ -3,40 +3,44 @@ import Experiments
 import SimulationKernel
 import Statistics
 
-/// `report.md`: per scenario (and grid point), strategies × key metrics as mean ± half-width
-/// with the best mean in bold, then the best strategy paired against the runner-up on each
-/// key metric. Renders on GitHub.
+/// `report.md`: per scenario (and grid point), strategies × key metrics as mean and interval
+/// with the best mean in bold, then either every strategy against the suite's baseline
+/// strategy (paired, Holm-corrected across the table) or the best against the runner-up.
+/// Renders on GitHub; a legend and the metrics' definitions make it readable on its own.
 public enum MarkdownReport {
-    /// Differences with a paired p-value below this are called significant.
+    /// Differences with a (corrected) paired p-value below this are called significant.
     public static let significanceLevel = 0.05
 
-    public static func render(_ groups: [ComparisonGroup], suite: Suite, toolVersion: String) -> String {
-        let percent = formatNumber((suite.confidence * 100).rounded(toPlaces: 1))
+    public static func render(_ groups: [ComparisonGroup], manifest: Manifest) -> String {
+        let content = manifest.content
+        let percent = formatNumber((content.confidence * 100).rounded(toPlaces: 1))
         var lines: [String] = []
-        lines.append("# coordbench report: \(suite.name)")
+        lines.append("# coordbench report: \(content.suite.name)")
         lines.append("")
-        if !suite.description.isEmpty { lines.append(suite.description); lines.append("") }
-        let reps = Set(suite.entries.map(\.replications)).sorted().map(String.init).joined(separator: "/")
-        lines.append("Suite `\(suite.path)` · base seed \(suite.seed) · \(reps) replications per strategy · "
-                     + "mean ± half-width of the \(percent) % t-interval · coordbench \(toolVersion)")
+        if !content.suite.description.isEmpty { lines.append(content.suite.description); lines.append("") }
+        let reps = Set(content.entries.map(\.replications)).sorted().map(String.init).joined(separator: "/")
+        lines.append("Suite [\(content.suite.file)](\(manifest.location.suite)) · base seed \(content.options.seed) · "
+                     + "\(reps) replications per strategy · \(grouped(content.runs)) runs · coordbench \(content.version) · "
+                     + "content SHA-256 `\(manifest.contentSha256.prefix(12))…` (manifest.json)")
         lines.append("")
-        lines.append("Every strategy of a replication faces the same workload (common random numbers), so "
-                     + "differences are tested pairwise (paired t-test, significant when p < \(formatNumber(significanceLevel))). "
-                     + "↑ higher is better, ↓ lower is better; the best mean of each column is in **bold**.")
+        lines += legend(groups, percent: percent)
+        lines += definitions(groups)
         let chartNames = CostQualityFrontier.fileNames(groups)
+        let scenarioFolder = (manifest.location.suite as NSString).deletingLastPathComponent
         for (index, group) in groups.enumerated() {
             lines.append("")
             var title = "## \(group.scenario.name)"
             if !group.point.isEmpty { title += " — " + group.point.map { "\($0.key) = \($0.value)" }.joined(separator: ", ") }
             lines.append(title)
             lines.append("")
-            var about = "Family `\(group.scenario.family.rawValue)` · `\(group.scenario.path)`"
+            let link = scenarioFolder.isEmpty ? group.scenario.path : scenarioFolder + "/" + group.scenario.path
+            var about = "Family `\(group.scenario.family)` · [\(group.scenario.path)](\(link))"
             if !group.scenario.description.isEmpty { about += " · " + group.scenario.description }
             lines.append(about)
             lines.append("")
             lines += table(group)
             lines.append("")
-            lines += pairedComparisons(group)
+            lines += group.baseline != nil ? baselineComparisons(group) : pairedComparisons(group)
             if let frontier = CostQualityFrontier(group) {
                 lines += ["", "Cost–quality frontier (means; a strategy is on it when no other is at least as good "
                           + "on both and better on one):", ""]
@@ -58,9 +62,42 @@ public enum MarkdownReport {
         return lines.joined(separator: "\n")
     }
 
-    static func keyMetrics(_ group: ComparisonGroup) -> [Int] {
-        group.metrics.indices.filter { group.metrics[$0].isKey }
+    /// What the symbols and tests mean, in a few lines.
+    static func legend(_ groups: [ComparisonGroup], percent: String) -> [String] {
+        let alpha = formatNumber(significanceLevel)
+        var lines = ["**How to read this report.** Cells are the mean over replications ± the half-width of its "
+                     + "\(percent) % t-interval; for a 0/1 metric (each run scores 0 or 1) the mean is a proportion "
+                     + "shown with its \(percent) % Wilson interval [low, high]. ↑ higher is better, ↓ lower is better, "
+                     + "· descriptive (never ranked); the best mean of each column is in **bold**. Every strategy of a "
+                     + "replication faces the same workload (common random numbers), so strategies are compared run by "
+                     + "run: Δ is the mean paired difference with its \(percent) % t-interval, Δ% the relative change "
+                     + "(ratio of means − 1, delta-method interval), p the two-sided paired t-test."]
+        if groups.contains(where: { $0.baseline != nil }) {
+            lines[0] += " Against a baseline, p is Holm-corrected across each table; ▲ better, ▼ worse (p < \(alpha)), "
+                + "~ no difference beyond noise."
+        } else {
+            lines[0] += " A difference is significant when p < \(alpha)."
+        }
+        return lines + [""]
     }
+
+    /// Each shown metric's unit, direction and definition, per family.
+    static func definitions(_ groups: [ComparisonGroup]) -> [String] {
+        var lines = ["| metric | family | unit | better | definition |", "|---|---|---|:-:|---|"]
+        var seen: Set<String> = []
+        for group in groups {
+            for m in group.keyMetrics {
+                let metric = group.metrics[m]
+                guard seen.insert(group.scenario.family + ":" + metric.name).inserted else { continue }
+                lines.append("| \(metric.name) | \(group.scenario.family) | \(metric.unit) | \(metric.direction.arrow) | "
+                             + metric.summary.replacingOccurrences(of: "|", with: "\\|") + (metric.isBinary ? " (0/1 per run)" : "")
+                             + " |")
+            }
+        }
+        return ["<details><summary>Metrics shown (definitions and units)</summary>", ""] + lines + ["", "</details>"]
+    }
+
+    static func keyMetrics(_ group: ComparisonGroup) -> [Int] { group.keyMetrics }
 
     static func table(_ group: ComparisonGroup) -> [String] {
         let keys = keyMetrics(group)
@@ -76,7 +113,7 @@ public enum MarkdownReport {
         for (s, strategy) in group.strategies.enumerated() {
             var row = "| \(strategy) |"
             for (k, m) in keys.enumerated() {
-                var cell = formatInterval(group.summary(strategy: s, metric: m))
+                var cell = formatInterval(group.interval(strategy: s, metric: m))
                 if bold[k].contains(s) { cell = "**\(cell)**" }
                 row += " \(cell) |"
             }
@@ -109,10 +146,40 @@ public enum MarkdownReport {
         return lines
     }
 
+    /// Every strategy against the baseline on each key metric: Δ = strategy − baseline.
+    static func baselineComparisons(_ group: ComparisonGroup) -> [String] {
+        guard let base = group.baseline, group.strategies.count >= 2 else { return [] }
+        var rows: [(strategy: Int, metric: Int, test: TwoSampleComparison)] = []
+        for s in group.strategies.indices where s != base {
+            for m in keyMetrics(group) where group.metrics[m].direction != .neutral {
+                rows.append((s, m, TwoSampleComparison(pairedBaseline: group.values[base][m], current: group.values[s][m],
+                                                       confidence: group.confidence)))
+            }
+        }
+        guard !rows.isEmpty else { return [] }
+        let adjusted = MultipleComparisons.holm(rows.map(\.test.pValue))
+        var lines = ["Against the baseline **\(group.strategies[base])** (Δ = strategy − baseline, paired; p Holm-corrected "
+                     + "over the \(rows.count) comparisons of this table):", "",
+                     "| strategy | metric | Δ | Δ% | effect d | p (Holm) | |", "|---|---|---:|---:|---:|---:|:-:|"]
+        for (row, p) in zip(rows, adjusted) {
+            let metric = group.metrics[row.metric]
+            let t = row.test
+            var mark = "~"
+            if !p.isNaN && p < significanceLevel && t.difference != 0 {
+                let better = metric.direction == .higherIsBetter ? t.difference > 0 : t.difference < 0
+                mark = better ? "▲" : "▼"
+            }
+            lines.append("| \(group.strategies[row.strategy]) | \(metric.name) \(metric.direction.arrow) | "
+                         + "\(format(t.difference, halfWidth: (t.differenceUpper - t.differenceLower) / 2)) | "
+                         + "\(formatRelative(t)) | \(formatEffect(t.effectSize)) | \(formatP(p)) | \(mark) |")
+        }
+        return lines
+    }
+
     static func pairedComparisons(_ group: ComparisonGroup) -> [String] {
         guard group.strategies.count >= 2 else { return [] }
-        var lines = ["| metric | best | runner-up | difference (best − runner-up) | p (paired) | significant |",
-                     "|---|---|---|---:|---:|:---:|"]
+        var lines = ["| metric | best | runner-up | Δ (best − runner-up) | Δ% | p (paired) | significant |",
+                     "|---|---|---|---:|---:|---:|:---:|"]
         var tiedEverywhere: [String] = []
         for m in keyMetrics(group) {
             let ranking = group.ranking(metric: m)
@@ -125,12 +192,13 @@ public enum MarkdownReport {
             let best = ranking[0].strategy
             let tied = ranking.filter(\.tiesBest).map { group.strategies[$0.strategy] }
             let second = ranking.first { !$0.tiesBest }!.strategy
-            let test = PairedComparison(group.values[best][m], group.values[second][m], confidence: group.confidence)
-            let diff = format(test.meanDifference, halfWidth: test.halfWidth)
+            let test = TwoSampleComparison(pairedBaseline: group.values[second][m], current: group.values[best][m],
+                                           confidence: group.confidence)
+            let diff = format(test.difference, halfWidth: (test.differenceUpper - test.differenceLower) / 2)
             let significant = test.pValue.isNaN ? "–" : (test.pValue < significanceLevel ? "yes" : "no")
             let bestLabel = tied.count > 1 ? tied.joined(separator: " = ") : tied[0]
             lines.append("| \(group.metrics[m].name) | \(bestLabel) | \(group.strategies[second]) | "
-                         + "\(diff) | \(formatP(test.pValue)) | \(significant) |")
+                         + "\(diff) | \(formatRelative(test)) | \(formatP(test.pValue)) | \(significant) |")
         }
         if !tiedEverywhere.isEmpty {
             lines.append("")
@@ -143,6 +211,38 @@ public enum MarkdownReport {
     /// same decimal place; four significant digits when there is no interval.
     static func formatInterval(_ summary: Summary) -> String {
         format(summary.mean, halfWidth: summary.halfWidth)
+    }
+
+    /// A t-interval as `mean ± half-width`; a Wilson interval as `mean [low, high]`, to the
+    /// decimals of a two-significant-digit width.
+    static func formatInterval(_ interval: MeanInterval) -> String {
+        guard interval.method == .wilson, !interval.summary.mean.isNaN else { return formatInterval(interval.summary) }
+        let width = interval.upper - interval.lower
+        let decimals = width > 0 ? min(4, max(0, 1 - Int(floor(log10(width))))) : 2
+        return String(format: "%.\(decimals)f [%.\(decimals)f, %.\(decimals)f]", interval.summary.mean, interval.lower,
+                      interval.upper)
+    }
+
+    /// The relative change with its interval, in percent: `+3.1 % [1.2, 5.0]`; `–` when the
+    /// reference mean is 0.
+    static func formatRelative(_ test: TwoSampleComparison) -> String {
+        formatPercent(test.relativeChange, lower: test.relativeLower, upper: test.relativeUpper)
+    }
+
+    static func formatPercent(_ value: Double, lower: Double, upper: Double) -> String {
+        guard value.isFinite else { return "–" }
+        func pct(_ x: Double) -> String {
+            let v = x * 100
+            let text = abs(v) >= 100 ? String(format: "%.0f", v) : abs(v) >= 10 ? String(format: "%.1f", v) : String(format: "%.2f", v)
+            return v > 0 ? "+" + text : text
+        }
+        guard lower.isFinite && upper.isFinite else { return pct(value) + " %" }
+        return "\(pct(value)) % [\(pct(lower)), \(pct(upper))]"
+    }
+
+    /// A standardised effect (Cohen's d_z of the paired differences) to two decimals.
+    static func formatEffect(_ d: Double) -> String {
+        d.isFinite ? String(format: "%.2f", d) : "–"
     }
 
     static func format(_ value: Double, halfWidth: Double) -> String {

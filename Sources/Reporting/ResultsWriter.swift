@@ -8,17 +8,43 @@ public enum ResultsWriter {
     public struct Files: Sendable {
         public let runs: String
         public let summary: String
+        public let results: String
         public let report: String
         public let manifest: String
         /// Charts referenced from the report: (file name, SVG text).
         public let charts: [(name: String, svg: String)]
+
+        /// Every file, by name, in writing order (the manifest last: it names the others' hashes).
+        public var all: [(name: String, text: String)] {
+            [("runs.csv", runs), ("summary.csv", summary), ("results.json", results), ("report.md", report)]
+                + charts.map { ($0.name, $0.svg) } + [("manifest.json", manifest)]
+        }
     }
 
-    /// Builds the four files' contents from finished records (in plan order).
-    public static func render(records: [RunRecord], plan: RunPlan, manifest: Manifest, toolVersion: String) throws -> Files {
-        let groups = ComparisonGroup.groups(records, confidence: plan.suite.confidence)
+    /// Builds every file's contents from a result set, and records the data files' SHA-256
+    /// in its manifest (`results.manifest` is returned sealed with them).
+    public static func render(_ results: inout ResultSet) throws -> Files {
+        let groups = ComparisonGroup.groups(results)
+        let runs = Tables.runs(results)
+        let summary = Tables.summary(groups)
+        let json = try Tables.json(results, groups: groups)
+        results.manifest.content.outputs = [
+            "runs.csv": Manifest.FileRecord(sha256: Manifest.sha256(runs), bytes: runs.utf8.count),
+            "summary.csv": Manifest.FileRecord(sha256: Manifest.sha256(summary), bytes: summary.utf8.count),
+            "results.json": Manifest.FileRecord(sha256: Manifest.sha256(json), bytes: json.utf8.count),
+        ]
+        results.manifest.seal()
+        let presentation = try renderPresentation(results, groups: groups)
+        return Files(runs: runs, summary: summary, results: json, report: presentation.report,
+                     manifest: try results.manifest.json(), charts: presentation.charts)
+    }
+
+    /// `report.md` and its charts, from the data alone (what `coordbench report` rebuilds).
+    public static func renderPresentation(_ results: ResultSet, groups: [ComparisonGroup]? = nil) throws
+        -> (report: String, charts: [(name: String, svg: String)]) {
+        let groups = groups ?? ComparisonGroup.groups(results)
         let names = CostQualityFrontier.fileNames(groups)
-        let charts = groups.indices.compactMap { index in
+        let charts = groups.indices.compactMap { index -> (name: String, svg: String)? in
             let group = groups[index]
             return CostQualityFrontier(group).map { frontier in
                 let title = group.scenario.name + (group.point.isEmpty ? "" : " — " + group.point.map { "\($0.key) = \($0.value)" }
@@ -26,17 +52,13 @@ public enum ResultsWriter {
                 return (name: names[index]!, svg: frontier.svg(title: title))
             }
         }
-        return Files(
-            runs: Tables.runs(records, plan: plan), summary: Tables.summary(groups),
-            report: MarkdownReport.render(groups, suite: plan.suite, toolVersion: toolVersion),
-            manifest: try manifest.json(), charts: charts)
+        return (MarkdownReport.render(groups, manifest: results.manifest), charts)
     }
 
     /// Writes every file of `files` into `directory` (created if missing), each atomically.
     public static func write(_ files: Files, to directory: String) throws(IOFailure) {
         try SafeFile.createFolder(directory)
-        for (name, text) in [("runs.csv", files.runs), ("summary.csv", files.summary), ("report.md", files.report),
-                             ("manifest.json", files.manifest)] + files.charts.map({ ($0.name, $0.svg) }) {
+        for (name, text) in files.all {
             try writeAtomically(text, to: (directory as NSString).appendingPathComponent(name))
         }
     }

@@ -1,49 +1,128 @@
+import Foundation
 import Experiments
 import SimulationKernel
 import Statistics
 
-/// `runs.csv` and `summary.csv`.
+/// `runs.csv`, `summary.csv` and `results.json`: plain data that loads in pandas and R
+/// without options. Key columns are never empty (an entry without a grid is at point
+/// `default`); a metric column is named `<family>:<metric>`, since families share metric
+/// names with different meanings; a grid column is named `grid:<key>`.
 public enum Tables {
-    /// One row per run, in plan order: identity columns, grid parameters, seed, stop reason,
-    /// events, then every metric of every family in the plan (empty where not applicable).
-    public static func runs(_ records: [RunRecord], plan: RunPlan) -> String {
-        let gridKeys = plan.gridKeys
-        var metricNames: [String] = []
-        for family in plan.families { for m in family.metrics where !metricNames.contains(m.name) { metricNames.append(m.name) } }
-        var text = CSV.line(["run", "scenario", "family", "strategy", "replication"] + gridKeys
-                            + ["seed", "stop_reason", "events"] + metricNames)
-        for record in records {
-            let spec = record.spec
-            let family = spec.scenario.family
-            let point = gridKeys.map { key in spec.point.first { $0.key == key }?.value ?? "" }
-            let metrics = metricNames.map { name -> String in
-                guard let i = family.metrics.firstIndex(where: { $0.name == name }) else { return "" }
-                return CSV.number(record.outcome.metrics[i])
+    static let fixedColumns = ["run", "scenario", "family", "point", "strategy", "replication", "seed", "stop_reason", "events"]
+    static let gridPrefix = "grid:"
+
+    static func metricColumn(family: String, metric: String) -> String { family + ":" + metric }
+
+    /// One row per run, in plan order: identity columns, seed, stop reason, events, grid
+    /// parameters, then every metric of every family in the plan (empty where not applicable
+    /// or undefined).
+    public static func runs(_ results: ResultSet) -> String {
+        let content = results.manifest.content
+        var gridKeys: [String] = []
+        for entry in content.entries { for key in entry.grid where !gridKeys.contains(key) { gridKeys.append(key) } }
+        let families = content.families.map(\.name)
+        let metricColumns = content.families.flatMap { family in family.metrics.map { metricColumn(family: family.name, metric: $0.name) } }
+        var offsets: [String: Int] = [:]
+        var offset = 0
+        for family in content.families {
+            offsets[family.name] = offset
+            offset += family.metrics.count
+        }
+        var text = CSV.line(fixedColumns + gridKeys.map { gridPrefix + $0 } + metricColumns)
+        for run in results.runs {
+            let point = gridKeys.map { key in run.point.first { $0.key == key }?.value ?? "" }
+            var metrics = Array(repeating: "", count: metricColumns.count)
+            if families.contains(run.family), let start = offsets[run.family] {
+                for (i, value) in run.values.enumerated() { metrics[start + i] = CSV.number(value) }
             }
-            text += CSV.line([spec.identity, spec.scenario.name, family.rawValue, spec.strategy.label,
-                              String(spec.replication)] + point
-                             + [String(spec.baseSeed), record.outcome.stopReason.rawValue, String(record.outcome.events)]
-                             + metrics)
+            text += CSV.line([run.identity, run.scenario, run.family, run.pointLabel, run.strategy, String(run.replication),
+                              String(run.seed), run.stopReason.rawValue, String(run.events)] + point + metrics)
         }
         return text
     }
 
-    /// Per scenario × grid point × strategy × metric: n, mean, sd, t-interval.
+    static let summaryColumns = ["scenario", "family", "point", "strategy", "metric", "unit", "direction", "n", "mean", "sd",
+                                 "ci_low", "ci_high", "interval", "confidence"]
+
+    /// Per scenario × grid point × strategy × metric: n, mean, sd and the interval of the mean
+    /// (`t`, or `wilson` for a 0/1 metric).
     public static func summary(_ groups: [ComparisonGroup]) -> String {
-        var text = CSV.line(["scenario", "family", "point", "strategy", "metric", "unit", "direction", "n", "mean", "sd",
-                             "ci_low", "ci_high", "half_width", "confidence"])
+        var text = CSV.line(summaryColumns)
         for group in groups {
             for (s, strategy) in group.strategies.enumerated() {
                 for (m, metric) in group.metrics.enumerated() {
-                    let sum = group.summary(strategy: s, metric: m)
-                    text += CSV.line([group.scenario.name, group.scenario.family.rawValue, group.pointLabel, strategy,
+                    let interval = group.interval(strategy: s, metric: m)
+                    let sum = interval.summary
+                    text += CSV.line([group.scenario.name, group.scenario.family, group.pointLabel, strategy,
                                       metric.name, metric.unit, metric.direction.rawValue, String(sum.n),
-                                      CSV.statistic(sum.mean), CSV.statistic(sum.sd), CSV.statistic(sum.lower),
-                                      CSV.statistic(sum.upper), CSV.statistic(sum.halfWidth),
+                                      CSV.statistic(sum.mean), CSV.statistic(sum.sd), CSV.statistic(interval.lower),
+                                      CSV.statistic(interval.upper), interval.method.rawValue,
                                       CSV.statistic(group.confidence)])
                 }
             }
         }
         return text
+    }
+
+    /// `results.json`: the metrics' definitions, the summary rows and every run, for tools
+    /// that prefer JSON. Undefined values are `null`.
+    public static func json(_ results: ResultSet, groups: [ComparisonGroup]) throws -> String {
+        struct Metric: Encodable {
+            let family, name, unit, direction, definition: String
+            let key, binary: Bool
+        }
+        struct Row: Encodable {
+            let scenario, family, point, strategy, metric, interval: String
+            let n: Int
+            let mean, sd, ciLow, ciHigh: Double?
+        }
+        struct Run: Encodable {
+            let run, scenario, family, point, strategy, stopReason: String
+            let replication, events: Int
+            let seed: UInt64
+            let grid: [String: String]
+            let metrics: [String: Double?]
+        }
+        struct Document: Encodable {
+            let format: String
+            let suite: String
+            let confidence: Double
+            let metrics: [Metric]
+            let summary: [Row]
+            let runs: [Run]
+        }
+        func finite(_ x: Double) -> Double? { x.isFinite ? x : nil }
+        let content = results.manifest.content
+        var rows: [Row] = []
+        for group in groups {
+            for (s, strategy) in group.strategies.enumerated() {
+                for (m, metric) in group.metrics.enumerated() {
+                    let interval = group.interval(strategy: s, metric: m)
+                    rows.append(Row(scenario: group.scenario.name, family: group.scenario.family, point: group.pointLabel,
+                                    strategy: strategy, metric: metric.name, interval: interval.method.rawValue,
+                                    n: interval.summary.n, mean: finite(interval.summary.mean), sd: finite(interval.summary.sd),
+                                    ciLow: finite(interval.lower), ciHigh: finite(interval.upper)))
+                }
+            }
+        }
+        let runs = results.runs.map { run in
+            let names = results.metrics(family: run.family).map(\.name)
+            return Run(run: run.identity, scenario: run.scenario, family: run.family, point: run.pointLabel,
+                       strategy: run.strategy, stopReason: run.stopReason.rawValue, replication: run.replication,
+                       events: run.events, seed: run.seed,
+                       grid: Dictionary(uniqueKeysWithValues: run.point.map { ($0.key, $0.value) }),
+                       metrics: Dictionary(uniqueKeysWithValues: zip(names, run.values.map(finite))))
+        }
+        let document = Document(
+            format: "coordbench-results/1", suite: content.suite.name, confidence: content.confidence,
+            metrics: content.families.flatMap { family in
+                family.metrics.map { Metric(family: family.name, name: $0.name, unit: $0.unit, direction: $0.direction,
+                                            definition: $0.definition, key: $0.key, binary: $0.binary) }
+            },
+            summary: rows, runs: runs)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return String(decoding: try encoder.encode(document), as: UTF8.self) + "\n"
     }
 }

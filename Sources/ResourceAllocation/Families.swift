@@ -72,7 +72,7 @@ public enum CommonsFamily {
     public static let metrics: [MetricDescriptor] = [
         MetricDescriptor("survival-time", unit: "rounds", .higherIsBetter, key: true,
                          "rounds until the stock collapsed (the horizon if it never did)"),
-        MetricDescriptor("collapse", unit: "fraction", .lowerIsBetter, key: true,
+        MetricDescriptor("collapse", unit: "fraction", .lowerIsBetter, key: true, binary: true,
                          "1 when the stock fell below the collapse threshold, else 0"),
         MetricDescriptor("total-gain", unit: "units", .higherIsBetter, key: true, "Σ harvested over the run"),
         MetricDescriptor("efficiency", unit: "fraction", .higherIsBetter,

@@ -32,12 +32,17 @@ public struct MetricDescriptor: Sendable, Equatable {
     public let summary: String
     /// Shown in the markdown comparison tables (the CSV files carry every metric).
     public let isKey: Bool
+    /// Each run scores 0 or 1 (agreed or not, collapsed or not): the mean over runs is a
+    /// proportion, whose interval is Wilson's score interval rather than a t-interval.
+    public let isBinary: Bool
 
-    public init(_ name: String, unit: String, _ direction: Direction, key: Bool = false, _ summary: String) {
+    public init(_ name: String, unit: String, _ direction: Direction, key: Bool = false, binary: Bool = false,
+                _ summary: String) {
         self.name = name
         self.unit = unit
         self.direction = direction
         self.summary = summary
         self.isKey = key
+        self.isBinary = binary
     }
 }

@@ -8,7 +8,8 @@ struct CoordbenchCommand: ParsableCommand {
         commandName: "coordbench",
         abstract: "Deterministic benchmarks of orchestration strategies for simulated agent teams.",
         version: Coordbench.version,
-        subcommands: [RunCommand.self, SimulateCommand.self, ValidateCommand.self, ListCommand.self, BenchCommand.self]
+        subcommands: [RunCommand.self, CompareCommand.self, VerifyCommand.self, ReportCommand.self, SimulateCommand.self,
+                      ValidateCommand.self, ListCommand.self, BenchCommand.self]
     )
 
     /// Like swift-argument-parser's `main()`, but a usage error — an unknown option or

@@ -62,15 +62,14 @@ struct RunCommand: ParsableCommand {
         let plan = RunPlan(suite: loaded)
         if !quiet { Terminal.printError(loaded.estimate.summary) }
         let directory = out ?? "results/\(loaded.name)"
-        let manifest = Manifest(suite: loaded, runs: plan.runs.count, jobs: jobs, version: Coordbench.version,
-                                gitCommit: gitCommit(), createdAt: started)
+        let manifest = Manifest(suite: loaded, options: Manifest.Options(seed: loaded.seed, replications: replications,
+                                                                         runTimeout: runTimeout),
+                                directory: directory, provenance: Provenance.current(jobs: jobs, started: started))
         let folder = try OutputFolder.acquire(directory)  // created, locked for this run, orphaned temporaries removed
         defer { folder.release() }
         let journalPath = (directory as NSString).appendingPathComponent("journal.tsv")
         let fingerprint = Journal.Fingerprint(version: Coordbench.version, build: BuildIdentity.current,
-                                              // --run-timeout changes results without changing any input.
-                                              inputs: manifest.resultFingerprint
-                                                  + (runTimeout.map { "|run-timeout=\($0)" } ?? ""), plan: plan)
+                                              inputs: manifest.resultFingerprint, plan: plan)
         let opened = try Journal.prepare(path: journalPath, fingerprint: fingerprint, plan: plan, resume: resume)
         if let notice = opened.notice, notice.isWarning || !quiet { Terminal.printError(notice.text) }
         let (journal, done) = (opened.journal, opened.done)
@@ -80,8 +79,8 @@ struct RunCommand: ParsableCommand {
             progress.update(finished)
         }
         progress.finish()
-        let files = try ResultsWriter.render(records: records, plan: plan, manifest: manifest,
-                                             toolVersion: Coordbench.version)
+        var results = ResultSet(manifest: manifest, runs: records.map(RunRow.init))
+        let files = try ResultsWriter.render(&results)
         try ResultsWriter.write(files, to: directory)
         journal.remove()
         if !quiet {
@@ -91,24 +90,46 @@ struct RunCommand: ParsableCommand {
                   + " with \(jobs) job\(jobs == 1 ? "" : "s")"
                   + (unfinished > 0 ? "; \(unfinished) stopped before finishing their work (see report)" : ""))
             print("report: \((directory as NSString).appendingPathComponent("report.md"))")
-            print("data:   \(directory)/runs.csv, summary.csv, manifest.json")
+            print("data:   \(directory)/runs.csv, summary.csv, results.json, manifest.json")
         }
     }
 
-    /// The current git commit, when run inside a git checkout with git available.
-    func gitCommit() -> String? {
+}
+
+enum Provenance {
+    /// Where, when and how this run was made: never compared, only recorded.
+    static func current(jobs: Int, started: Date) -> Manifest.Provenance {
+        #if os(Linux)
+        let os = "linux"
+        #else
+        let os = "darwin"
+        #endif
+        #if arch(x86_64)
+        let arch = "x86_64"
+        #else
+        let arch = "arm64"
+        #endif
+        let commit = git(["rev-parse", "HEAD"])
+        return Manifest.Provenance(
+            createdAt: ISO8601DateFormatter().string(from: started), host: ProcessInfo.processInfo.hostName,
+            gitCommit: commit, gitDirty: commit == nil ? nil : !(git(["status", "--porcelain"]) ?? "").isEmpty,
+            jobs: jobs, platform: "\(os)-\(arch)", workingDirectory: FileManager.default.currentDirectoryPath,
+            arguments: Array(CommandLine.arguments.dropFirst()))
+    }
+
+    /// The output of `git ARGUMENTS` in the working directory, when git is there and succeeds.
+    static func git(_ arguments: [String]) -> String? {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "rev-parse", "HEAD"]
+        process.arguments = ["git"] + arguments
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice
         guard (try? process.run()) != nil else { return nil }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { return nil }
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        return text.isEmpty ? nil : text
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
 

@@ -96,11 +96,13 @@ struct CommandLineTests {
         }
         let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: a.appendingPathComponent("manifest.json")))
             as? [String: Any]
-        #expect(manifest?["rng_algorithm"] as? String == "gsl_rng_mt19937")
-        #expect(manifest?["base_seed"] as? Int == 7)
-        #expect((manifest?["inputs"] as? [[String: Any]])?.count == 2)
+        let content = manifest?["content"] as? [String: Any]
+        #expect(content?["rng"] as? String == "gsl_rng_mt19937")
+        #expect((content?["options"] as? [String: Any])?["seed"] as? Int == 7)
+        #expect((content?["scenarios"] as? [[String: Any]])?.count == 1)
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: a.path).sorted()
-        #expect(leftovers == ["manifest.json", "report.md", "runs.csv", "summary.csv"], "no journal or temporary files left")
+        #expect(leftovers == ["manifest.json", "report.md", "results.json", "runs.csv", "summary.csv"],
+                "no journal or temporary files left")
     }
 
     @Test("list shows every strategy and metric with its direction")

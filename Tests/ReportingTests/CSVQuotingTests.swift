@@ -76,15 +76,14 @@ struct CSVQuotingTests {
                                            replication: spec.replication, baseSeed: spec.baseSeed),
                              outcome: record.outcome)
         }
-        let manifest = Manifest(suite: suite, runs: plan.runs.count, jobs: 2, version: "t", gitCommit: nil,
-                                createdAt: Date(timeIntervalSince1970: 0))
-        let files = try ResultsWriter.render(records: records, plan: plan, manifest: manifest, toolVersion: "t")
+        var results = ResultSet(records: records, suite: suite)
+        let files = try ResultsWriter.render(&results)
 
         let runs = Self.parseCSV(files.runs)
         #expect(runs.count == 1 + plan.runs.count)
         #expect(runs.allSatisfy { $0.count == runs[0].count }, "every row has the header's number of fields")
         let strategyColumn = runs[0].firstIndex(of: "strategy")!, scenarioColumn = runs[0].firstIndex(of: "scenario")!
-        let grid = runs[0].firstIndex(of: "description")!, identity = runs[0].firstIndex(of: "run")!
+        let grid = runs[0].firstIndex(of: "grid:description")!, identity = runs[0].firstIndex(of: "run")!
         #expect(runs.dropFirst().map { $0[strategyColumn] }.filter { $0 == label }.count == plan.runs.count / 2)
         #expect(runs.dropFirst().map { $0[strategyColumn] }.filter { $0 == "least\r\nloaded" }.count == plan.runs.count / 2)
         #expect(Set(runs.dropFirst().map { $0[scenarioColumn] }) == ["team, \"the\" one"])

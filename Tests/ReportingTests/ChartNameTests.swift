@@ -28,10 +28,8 @@ struct ChartNameTests {
             """])
         let suite = try SuiteLoader.load(path: dir + "/suite.yaml")
         let plan = RunPlan(suite: suite)
-        let manifest = Manifest(suite: suite, runs: plan.runs.count, jobs: 2, version: "t", gitCommit: nil,
-                                createdAt: Date(timeIntervalSince1970: 0))
-        let files = try ResultsWriter.render(records: try Runner(jobs: 2).run(plan), plan: plan, manifest: manifest,
-                                             toolVersion: "t")
+        var results = ResultSet(records: try Runner(jobs: 2).run(plan), suite: suite)
+        let files = try ResultsWriter.render(&results)
         let out = dir + "/out"
         try ResultsWriter.write(files, to: out)
         return (files, out)

@@ -18,8 +18,11 @@ struct FrontierChartTests {
         let q = try #require(metrics.firstIndex { $0.name == "success-rate" })
         let c = try #require(metrics.firstIndex { $0.name == "cost-per-task" })
         let values = means.map { mean in metrics.indices.map { [$0 == q ? mean.quality : $0 == c ? mean.cost : 0] } }
-        let group = ComparisonGroup(scenario: scenario, point: [], strategies: means.indices.map { "strategy-\($0)" },
-                                    metrics: metrics, values: values, unfinished: [], confidence: 0.95)
+        let record = Manifest.ScenarioRecord(name: scenario.name, family: scenario.family.rawValue, description: "",
+                                             path: "support-desk.yaml", sha256: "", bytes: 0)
+        let group = ComparisonGroup(scenario: record, point: [], strategies: means.indices.map { "strategy-\($0)" },
+                                    metrics: metrics, keyMetrics: [q, c], baseline: nil,
+                                    frontier: scenario.family.frontier, values: values, unfinished: [], confidence: 0.95)
         let svg = try #require(CostQualityFrontier(group)).svg(title: title ?? name)
         if let dir = ProcessInfo.processInfo.environment["COORDBENCH_CHART_DIR"] {
             try svg.write(toFile: dir + "/chart-" + name + ".svg", atomically: true, encoding: .utf8)

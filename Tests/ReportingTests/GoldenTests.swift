@@ -17,9 +17,8 @@ struct GoldenTests {
         let suite = try SuiteLoader.load(path: fixtures.appendingPathComponent("small.yaml").path)
         let plan = RunPlan(suite: suite)
         let records = try Runner(jobs: jobs).run(plan)
-        let manifest = Manifest(suite: suite, runs: plan.runs.count, jobs: jobs, version: Coordbench.version,
-                                gitCommit: nil, createdAt: Date(timeIntervalSince1970: 0))
-        return try ResultsWriter.render(records: records, plan: plan, manifest: manifest, toolVersion: Coordbench.version)
+        var results = ResultSet(records: records, suite: suite, directory: golden.path)
+        return try ResultsWriter.render(&results)
     }
 
     /// Paths in the report depend on where the tests run from; golden files use `Fixtures/`.

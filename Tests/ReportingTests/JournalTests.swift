@@ -14,9 +14,8 @@ struct JournalTests {
     }
 
     static func render(_ records: [RunRecord], _ plan: RunPlan) throws -> ResultsWriter.Files {
-        let manifest = Manifest(suite: plan.suite, runs: plan.runs.count, jobs: 1, version: Coordbench.version,
-                                gitCommit: nil, createdAt: Date(timeIntervalSince1970: 0))
-        return try ResultsWriter.render(records: records, plan: plan, manifest: manifest, toolVersion: Coordbench.version)
+        var results = ResultSet(records: records, suite: plan.suite)
+        return try ResultsWriter.render(&results)
     }
 
     /// A complete journal of `plan`, as an interrupted run leaves it just before it would finish.

@@ -1,0 +1,124 @@
+import Foundation
+import Experiments
+import SimulationKernel
+
+/// `coordbench verify RESULTS_DIR`: re-runs what a results folder's manifest records and
+/// checks the outputs against the recorded hashes and rows. Writes nothing.
+public enum Verification {
+    public enum Outcome: Sendable {
+        /// Everything re-ran to the recorded bytes (or rows, for a sample).
+        case reproduced(String)
+        /// A run or a file differs: which, and how.
+        case differs(String)
+        /// The recorded inputs are missing or have changed, so nothing can be checked.
+        case inputsChanged(String)
+    }
+
+    /// Re-runs the recorded suite (every run, or `sample` runs drawn deterministically from
+    /// it) with `jobs` workers and compares.
+    public static func verify(_ directory: String, sample: Int? = nil, jobs: Int) throws -> Outcome {
+        let recorded = try ResultSet.load(directory, checkHash: false)
+        let manifest = recorded.manifest
+        let content = manifest.content
+
+        // The data files must be the ones the manifest names.
+        for name in ["runs.csv", "summary.csv", "results.json"] {
+            guard let expected = content.outputs[name] else { continue }
+            let path = (directory as NSString).appendingPathComponent(name)
+            guard let data = try SafeFile.readFile(path) else { return .differs("\(path) is missing") }
+            if Manifest.sha256(data) != expected.sha256 {
+                return .differs("\(path) is not the file manifest.json records (SHA-256 \(Manifest.sha256(data).prefix(12))… "
+                                + "instead of \(expected.sha256.prefix(12))…): it was changed after it was written")
+            }
+        }
+
+        // The inputs must be where and what they were.
+        let suitePath = manifest.suitePath(inResults: directory)
+        var problems: [String] = []
+        func check(_ path: String, sha256: String, what: String) {
+            guard let data = try? SafeFile.readFile(path) else {
+                problems.append("\(what) \(path) is missing")
+                return
+            }
+            let actual = Manifest.sha256(data)
+            if actual != sha256 {
+                problems.append("\(what) \(path) has changed (SHA-256 \(actual.prefix(12))…, recorded \(sha256.prefix(12))…)")
+            }
+        }
+        check(suitePath, sha256: content.suite.sha256, what: "suite")
+        for scenario in content.scenarios {
+            check(Manifest.scenarioPath(scenario, suite: suitePath), sha256: scenario.sha256, what: "scenario")
+        }
+        if !problems.isEmpty { return .inputsChanged(problems.joined(separator: "\n")) }
+
+        let suite = try SuiteLoader.load(path: suitePath, replications: content.options.replications,
+                                         seed: content.options.seed, budget: Budget(jobs: jobs, allowOutsidePaths: true))
+        let plan = RunPlan(suite: suite)
+        let runner = Runner(jobs: jobs, runTimeout: content.options.runTimeout)
+        let versionNote = content.version == Coordbench.version ? ""
+            : " (recorded by coordbench \(content.version), re-run by \(Coordbench.version))"
+
+        if let sample, sample < plan.runs.count {
+            // The runs whose identities hash lowest: the same sample every time, spread over the plan.
+            let chosen = plan.runs.sorted { (Manifest.sha256($0.identity), $0.index) < (Manifest.sha256($1.identity), $1.index) }
+                .prefix(sample).sorted { $0.index < $1.index }
+            let subplan = RunPlan(suite: suite, runs: Array(chosen))
+            let records = try runner.run(subplan)
+            let byIdentity = Dictionary(recorded.runs.map { ($0.identity, $0) }, uniquingKeysWith: { a, _ in a })
+            for record in records {
+                let now = RunRow(record)
+                guard let then = byIdentity[now.identity] else {
+                    return .differs("run \(now.identity) is in the plan but not in runs.csv")
+                }
+                if let difference = difference(then, now, metrics: recorded.metrics(family: now.family)) {
+                    return .differs("first differing run: \(now.identity): \(difference)\(versionNote)")
+                }
+            }
+            return .reproduced("\(grouped(records.count)) of \(grouped(plan.runs.count)) runs (a deterministic sample) "
+                               + "reproduce their rows of runs.csv\(versionNote)")
+        }
+
+        let records = try runner.run(plan)
+        var results = ResultSet(manifest: Manifest(suite: suite, options: content.options, directory: directory,
+                                                   provenance: manifest.provenance),
+                                runs: records.map(RunRow.init))
+        let files = try ResultsWriter.render(&results)
+        let outputs = results.manifest.content.outputs
+        if outputs["runs.csv"]?.sha256 != content.outputs["runs.csv"]?.sha256 {
+            let byIdentity = Dictionary(recorded.runs.map { ($0.identity, $0) }, uniquingKeysWith: { a, _ in a })
+            for now in results.runs {
+                guard let then = byIdentity[now.identity] else {
+                    return .differs("run \(now.identity) is in the plan but not in runs.csv\(versionNote)")
+                }
+                if let difference = difference(then, now, metrics: recorded.metrics(family: now.family)) {
+                    return .differs("first differing run: \(now.identity): \(difference)\(versionNote)")
+                }
+            }
+            return .differs("runs.csv differs from the re-run (the same runs, in another order or form)\(versionNote)")
+        }
+        for name in ["summary.csv", "results.json"] where outputs[name]?.sha256 != content.outputs[name]?.sha256 {
+            return .differs("\(name) differs from the one rebuilt from the same runs\(versionNote)")
+        }
+        _ = files
+        return .reproduced("\(grouped(records.count)) runs reproduce runs.csv (SHA-256 "
+                           + "\(content.outputs["runs.csv"]?.sha256.prefix(12) ?? "")…), summary.csv and results.json "
+                           + "byte for byte\(versionNote)")
+    }
+
+    /// How two records of one run differ, or nil when they are the same.
+    static func difference(_ then: RunRow, _ now: RunRow, metrics: [MetricDescriptor]) -> String? {
+        if then.stopReason != now.stopReason {
+            return "stop reason recorded \(then.stopReason.rawValue), now \(now.stopReason.rawValue)"
+        }
+        if then.events != now.events { return "events recorded \(then.events), now \(now.events)" }
+        for i in 0..<max(then.values.count, now.values.count) {
+            let a = i < then.values.count ? then.values[i] : .nan
+            let b = i < now.values.count ? now.values[i] : .nan
+            if !(a == b || (a.isNaN && b.isNaN)) {
+                let name = i < metrics.count ? metrics[i].name : "metric \(i + 1)"
+                return "\(name) recorded \(formatNumber(a)), now \(formatNumber(b))"
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+@testable import Experiments
+@testable import Reporting
+
+/// A results folder holds what is needed to rebuild its report, to be compared and to be
+/// re-run: the manifest's content hash depends only on the inputs, and the report rebuilt
+/// from runs.csv and manifest.json is the report `run` wrote.
+@Suite("Results folders")
+struct ResultsFolderTests {
+    /// The small golden suite, run and written to a fresh folder.
+    static func written(seed: UInt64? = nil, provenance: Manifest.Provenance = .unrecorded) throws -> (String, ResultsWriter.Files) {
+        let suite = try SuiteLoader.load(path: GoldenTests.fixtures.appendingPathComponent("small.yaml").path, seed: seed)
+        let directory = try TestFolders.make([:])
+        var results = ResultSet(records: try Runner(jobs: 2).run(RunPlan(suite: suite)), suite: suite,
+                                options: Manifest.Options(seed: suite.seed), directory: directory, provenance: provenance)
+        let files = try ResultsWriter.render(&results)
+        try ResultsWriter.write(files, to: directory)
+        return (directory, files)
+    }
+
+    @Test("the content hash is a function of the inputs: equal across provenance, different for another seed")
+    func contentHash() throws {
+        let (a, _) = try Self.written()
+        let other = Manifest.Provenance(createdAt: "2030-01-01T00:00:00Z", host: "elsewhere", gitCommit: "abc", gitDirty: true,
+                                        jobs: 7, platform: "x", workingDirectory: "/x", arguments: ["run"])
+        let (b, _) = try Self.written(provenance: other)
+        let (c, _) = try Self.written(seed: 8)
+        let ma = try ResultSet.load(a).manifest, mb = try ResultSet.load(b).manifest, mc = try ResultSet.load(c).manifest
+        #expect(ma.contentSha256 == mb.contentSha256)
+        #expect(ma.contentSha256 == ma.content.sha256, "the recorded hash is the hash of the recorded content")
+        #expect(ma.provenance != mb.provenance)
+        #expect(ma.contentSha256 != mc.contentSha256)
+        #expect(ma.content.options.seed == 7 && mc.content.options.seed == 8)
+    }
+
+    @Test("manifest records inputs by path relative to the suite and by SHA-256 (as sha256sum prints it)")
+    func inputs() throws {
+        let (directory, _) = try Self.written()
+        let manifest = try ResultSet.load(directory).manifest
+        #expect(manifest.content.suite.file == "small.yaml")
+        #expect(manifest.content.scenarios.map(\.path) == ["small-team.yaml"])
+        let suitePath = manifest.suitePath(inResults: directory)
+        #expect(suitePath == GoldenTests.fixtures.appendingPathComponent("small.yaml").standardizedFileURL.path)
+        let data = try Data(contentsOf: URL(fileURLWithPath: suitePath))
+        #expect(manifest.content.suite.sha256 == Manifest.sha256(data))
+        // SHA-256 of "abc" (FIPS 180-2, appendix B.1).
+        #expect(Manifest.sha256("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        let runs = try Data(contentsOf: URL(fileURLWithPath: directory + "/runs.csv"))
+        #expect(manifest.content.outputs["runs.csv"]?.sha256 == Manifest.sha256(runs))
+    }
+
+    @Test("report.md, the charts and every data file are rebuilt byte for byte from runs.csv and manifest.json")
+    func rebuild() throws {
+        let (directory, files) = try Self.written()
+        var loaded = try ResultSet.load(directory)
+        let manifest = loaded.manifest
+        let again = try ResultsWriter.render(&loaded)
+        #expect(again.runs == files.runs)
+        #expect(again.summary == files.summary)
+        #expect(again.results == files.results)
+        #expect(again.report == files.report)
+        #expect(loaded.manifest == manifest)
+    }
+
+    @Test("a runs.csv changed after it was written is refused")
+    func tampered() throws {
+        let (directory, files) = try Self.written()
+        try files.runs.replacingOccurrences(of: ",drained,", with: ",event-budget,")
+            .write(toFile: directory + "/runs.csv", atomically: true, encoding: .utf8)
+        #expect(throws: ResultsError.self) { try ResultSet.load(directory) }
+        #expect((try? ResultSet.load(directory, checkHash: false)) != nil)
+    }
+
+    @Test("no key column is empty: an entry without a grid is at point 'default'")
+    func keyColumns() throws {
+        let (_, files) = try Self.written()
+        let lines = files.summary.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        for line in lines.dropFirst() { for column in 0..<5 { #expect(!line[column].isEmpty) } }
+        #expect(RunRow.pointLabel([]) == "default")
+        #expect(files.runs.hasPrefix("run,scenario,family,point,strategy,replication,seed,stop_reason,events,"
+                                     + "grid:workload.arrivals.rate,division-of-labour:success-rate,"))
+    }
+
+    @Test("a suite's baseline: every other strategy against it on each key metric, Holm-corrected across the table")
+    func baselineReport() throws {
+        let dir = try TestFolders.make(["small-team.yaml": CompareTests.scenario, "suite.yaml": """
+            name: b
+            seed: 7
+            replications: 10
+            baseline: round-robin
+            key-metrics: [success-rate, cost-per-success]
+            scenarios:
+              - path: small-team.yaml
+                strategies: [round-robin, least-loaded, skill-routing]
+
+            """])
+        let suite = try SuiteLoader.load(path: dir + "/suite.yaml")
+        var results = ResultSet(records: try Runner(jobs: 2).run(RunPlan(suite: suite)), suite: suite, directory: dir)
+        let report = try ResultsWriter.render(&results).report
+        #expect(report.contains("Against the baseline **round-robin** (Δ = strategy − baseline, paired; p Holm-corrected "
+                                + "over the 4 comparisons of this table):"))
+        let rows = report.split(separator: "\n").filter { $0.hasPrefix("| least-loaded | ") || $0.hasPrefix("| skill-routing | ") }
+            .filter { $0.contains(" ↑ | ") || $0.contains(" ↓ | ") }
+        #expect(rows.count == 4, "\(rows)")
+        #expect(rows.contains { $0.hasPrefix("| skill-routing | cost-per-success ↓ | ") && $0.hasSuffix(" | ▲ |") })
+        #expect(!report.contains("| metric | best | runner-up |"), "no best-vs-runner-up table when a baseline is named")
+        #expect(report.contains("| round-robin | "), "the baseline's own row stays in the main table")
+    }
+}
