@@ -78,6 +78,16 @@ extension ResultSet {
     public static func load(_ directory: String, checkHash: Bool = true) throws(ResultsError) -> ResultSet {
         func read(_ name: String) throws(ResultsError) -> Data {
             let path = (directory as NSString).appendingPathComponent(name)
+            // A regular file of bounded size: a results folder may come from anyone.
+            var info = stat()
+            if lstat(path, &info) == 0 {
+                guard (info.st_mode & S_IFMT) == S_IFREG else {
+                    throw ResultsError("\(path): not a regular file")
+                }
+                guard Int64(info.st_size) <= maximumFileSize else {
+                    throw ResultsError("\(path): larger than \(formatBytes(Double(maximumFileSize))), the most read")
+                }
+            }
             let data: Data?
             do {
                 data = try SafeFile.readFile(path)
@@ -100,6 +110,7 @@ extension ResultSet {
             throw ResultsError("\(manifestPath): format '\(manifest.format)', expected '\(Manifest.currentFormat)' "
                                + "(re-run the suite with this version of coordbench)")
         }
+        try validate(manifest, path: manifestPath)
         let data = try read("runs.csv")
         let runsPath = (directory as NSString).appendingPathComponent("runs.csv")
         if checkHash, let recorded = manifest.content.outputs["runs.csv"], recorded.sha256 != Manifest.sha256(data) {
@@ -108,6 +119,34 @@ extension ResultSet {
         }
         let runs = try Tables.readRuns(String(decoding: data, as: UTF8.self), path: runsPath, manifest: manifest)
         return ResultSet(manifest: manifest, runs: runs)
+    }
+}
+
+extension ResultSet {
+    /// The largest file of a results folder read (runs.csv of some ten million runs).
+    public static let maximumFileSize: Int64 = 4 << 30
+
+    /// What the rest of the code relies on: a known direction for every metric, a confidence
+    /// in range, entries and families that name each other.
+    static func validate(_ manifest: Manifest, path: String) throws(ResultsError) {
+        let content = manifest.content
+        guard content.confidence >= 0.5 && content.confidence <= 0.999 else {
+            throw ResultsError("\(path): confidence \(content.confidence) is outside 0.5…0.999")
+        }
+        for family in content.families {
+            for metric in family.metrics where Direction(rawValue: metric.direction) == nil {
+                throw ResultsError("\(path): metric \(family.name):\(metric.name) has an unknown direction '\(metric.direction)'")
+            }
+            if Set(family.metrics.map(\.name)).count != family.metrics.count {
+                throw ResultsError("\(path): family \(family.name) lists a metric twice")
+            }
+        }
+        if Set(content.families.map(\.name)).count != content.families.count {
+            throw ResultsError("\(path): a family is listed twice")
+        }
+        if Set(content.entries.map(\.scenario)).count != content.entries.count {
+            throw ResultsError("\(path): a scenario is listed twice")
+        }
     }
 }
 

@@ -36,8 +36,15 @@ public enum Verification {
         let suitePath = manifest.suitePath(inResults: directory)
         var problems: [String] = []
         func check(_ path: String, sha256: String, what: String) {
-            guard let data = try? SafeFile.readFile(path) else {
+            // Only a regular file of an input's size is read (a manifest may point anywhere).
+            var info = stat()
+            guard stat(path, &info) == 0 else {
                 problems.append("\(what) \(path) is missing")
+                return
+            }
+            guard (info.st_mode & S_IFMT) == S_IFREG, info.st_size <= ConfigFile.maximumFileSize,
+                  let data = try? SafeFile.readFile(path) else {
+                problems.append("\(what) \(path) is not a readable input file")
                 return
             }
             let actual = Manifest.sha256(data)

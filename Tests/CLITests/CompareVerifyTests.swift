@@ -69,10 +69,22 @@ struct CompareVerifyTests {
         #expect(mediumSuccess?["verdict"] as? String == "regressed")
         #expect(mediumSuccess?["paired"] as? Bool == true)
 
-        // A lenient threshold on success rate (absolute 0.5) makes it pass, unless cost-per-correct regressed too.
+        // A threshold larger than the change (50 % relative, on success rate only) makes it pass.
         let lenient = try CLI.run(["compare", a, worse.appendingPathComponent("results").path,
                                    "--threshold", "50%", "--metrics", "success-rate"])
         #expect(lenient.status == 0, "\(lenient.stdout)")
+
+        // The same from a thresholds file; a bad one is a positioned error.
+        let file = worse.appendingPathComponent("thresholds.yaml")
+        try "threshold: 1000%\nmetrics:\n  success-rate: 0.5\n".write(to: file, atomically: true, encoding: .utf8)
+        let fromFile = try CLI.run(["compare", a, worse.appendingPathComponent("results").path, "--thresholds", file.path])
+        #expect(fromFile.status == 0, "\(fromFile.stdout)")
+        #expect(fromFile.stdout.contains("(1000% for every metric, success-rate 0.5)"))
+        try "threshold: 1000%\nmetrics:\n  success-rate: lots\n".write(to: file, atomically: true, encoding: .utf8)
+        let badFile = try CLI.run(["compare", a, a, "--thresholds", file.path])
+        #expect(badFile.status == 2)
+        #expect(badFile.stderr.contains("thresholds.yaml:3:17: error: threshold of success-rate must be a relative threshold "
+                                        + "such as 2% or an absolute one such as 0.01, got 'lots'"), "\(badFile.stderr)")
 
         let seeds = try CLI.run(["compare", a, other.appendingPathComponent("results").path])
         #expect(seeds.status == 3)
@@ -109,6 +121,18 @@ struct CompareVerifyTests {
         #expect(edited.status == 1)
         #expect(edited.stderr.contains("runs.csv is not the file manifest.json records"))
         try original.write(to: runs, atomically: true, encoding: .utf8)
+
+        // A manifest that points at a device: refused without reading it.
+        let manifestURL = results.appendingPathComponent("manifest.json")
+        let manifestData = try Data(contentsOf: manifestURL)
+        var json = try JSONSerialization.jsonObject(with: manifestData) as! [String: Any]
+        let up = String(repeating: "../", count: results.standardizedFileURL.pathComponents.count - 1)
+        json["location"] = ["suite": up + "dev/zero"]
+        try JSONSerialization.data(withJSONObject: json).write(to: manifestURL)
+        let device = try CLI.run(["verify", results.path])
+        #expect(device.status == 3)
+        #expect(device.stderr.contains("suite /dev/zero is not a readable input file"), "\(device.stderr)")
+        try manifestData.write(to: manifestURL)
 
         // A changed scenario: the recorded inputs are not there any more.
         try Self.weaker(Self.desk).write(to: folder.appendingPathComponent("support-desk.yaml"), atomically: true, encoding: .utf8)

@@ -107,4 +107,57 @@ struct ResultsFolderTests {
         #expect(!report.contains("| metric | best | runner-up |"), "no best-vs-runner-up table when a baseline is named")
         #expect(report.contains("| round-robin | "), "the baseline's own row stays in the main table")
     }
+
+    @Test("a hostile results folder is refused with a message, never a crash or a hang")
+    func hostile() throws {
+        func refused(_ edit: (String) throws -> Void) throws -> String {
+            let (directory, _) = try Self.written()
+            try edit(directory)
+            do {
+                _ = try ResultSet.load(directory, checkHash: false)
+                return "loaded"
+            } catch {
+                return error.description.replacingOccurrences(of: directory + "/", with: "")
+            }
+        }
+        func editManifest(_ directory: String, _ change: (inout [String: Any]) -> Void) throws {
+            let url = URL(fileURLWithPath: directory + "/manifest.json")
+            var json = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+            change(&json)
+            try JSONSerialization.data(withJSONObject: json).write(to: url)
+        }
+        #expect(try refused { try editManifest($0) { json in
+            var content = json["content"] as! [String: Any]
+            content["confidence"] = 2
+            json["content"] = content
+        } } == "manifest.json: confidence 2.0 is outside 0.5…0.999")
+        #expect(try refused { try editManifest($0) { json in
+            var content = json["content"] as! [String: Any]
+            var families = content["families"] as! [[String: Any]]
+            var metrics = families[0]["metrics"] as! [[String: Any]]
+            metrics[0]["direction"] = "sideways"
+            families[0]["metrics"] = metrics
+            content["families"] = families
+            json["content"] = content
+        } } == "manifest.json: metric division-of-labour:success-rate has an unknown direction 'sideways'")
+        #expect(try refused { try "{}".write(toFile: $0 + "/manifest.json", atomically: true, encoding: .utf8) }
+            .hasPrefix("manifest.json: not a coordbench coordbench-manifest/2 manifest"))
+        #expect(try refused { directory in
+            try FileManager.default.removeItem(atPath: directory + "/runs.csv")
+            guard mkfifo(directory + "/runs.csv", 0o600) == 0 else { throw CocoaError(.fileWriteUnknown) }
+        } == "runs.csv: not a regular file")
+        #expect(try refused { directory in
+            try FileManager.default.removeItem(atPath: directory + "/runs.csv")
+            try FileManager.default.createSymbolicLink(atPath: directory + "/runs.csv", withDestinationPath: "/dev/zero")
+        } == "runs.csv: not a regular file")
+        #expect(try refused { directory in
+            let text = try String(contentsOfFile: directory + "/runs.csv", encoding: .utf8)
+            try (text + "x,y\n").write(toFile: directory + "/runs.csv", atomically: true, encoding: .utf8)
+        } == "runs.csv:42: 2 fields, the header has 23")
+        #expect(try refused { directory in
+            let text = try String(contentsOfFile: directory + "/runs.csv", encoding: .utf8)
+            try text.replacingOccurrences(of: ",drained,", with: ",exploded,")
+                .write(toFile: directory + "/runs.csv", atomically: true, encoding: .utf8)
+        } == "runs.csv:2: unknown stop reason 'exploded'")
+    }
 }

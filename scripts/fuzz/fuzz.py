@@ -621,6 +621,29 @@ def op_grid_bad_value(c: Ctx) -> bool:
     return True
 
 
+def op_baseline(c: Ctx) -> bool:
+    """A `baseline:` or `key-metrics:` on the suite or an entry: a real label or metric, a wrong
+    one, a weird name, a list where a name belongs, or a long list."""
+    entries = c.entries()
+    if c.kind != "suite" or not entries:
+        return False
+    target = c.root if c.rng.random() < 0.4 else c.rng.choice(entries)
+    seed = c.entry_scenario(c.rng.choice(entries))
+    names = (c.strategies.get(seed.family) if seed is not None else None) or ["random"]
+    if c.rng.random() < 0.5:
+        value = c.rng.choice([lambda: Raw(c.rng.choice(names)), lambda: Raw("no-such-strategy"), lambda: weird_name(c.rng),
+                              lambda: [Raw(names[0])], lambda: M([["name", Raw(names[0])]]), lambda: Raw("null"),
+                              lambda: ""])()
+        put(target, "baseline", value)
+    else:
+        metrics = ["success-rate", "makespan", "agreement", "welfare", "collapse", "cost-per-task", "sucess-rate"]
+        value = c.rng.choice([lambda: [Raw(m) for m in c.rng.sample(metrics, c.rng.randint(1, 4))],
+                              lambda: [Raw("makespan")] * c.rng.choice([2, 1000]), lambda: [], lambda: Raw("makespan"),
+                              lambda: [weird_name(c.rng)], lambda: M([["a", Raw("1")]])])()
+        put(target, "key-metrics", value)
+    return True
+
+
 def op_domain_blowup(c: Ctx) -> bool:
     if c.family != "negotiation" or not isinstance(c.root, M):
         return False
@@ -714,10 +737,11 @@ OPERATORS: dict[str, Callable[[Ctx], bool]] = {
     "grid-astronomical": op_grid_astronomical,
     "grid-bad-key": op_grid_bad_key,
     "grid-bad-value": op_grid_bad_value,
+    "baseline": op_baseline,
     "domain-blowup": op_domain_blowup,
     "family-blowup": op_family_blowup,
 }
-SUITE_ONLY = {"seed-limit", "suite-path", "grid-astronomical", "grid-bad-key", "grid-bad-value"}
+SUITE_ONLY = {"seed-limit", "suite-path", "grid-astronomical", "grid-bad-key", "grid-bad-value", "baseline"}
 SCENARIO_ONLY = {"domain-blowup", "family-blowup"}
 
 
