@@ -14,6 +14,14 @@ echo "==> checking that the committed results/default are reproduced (coordbench
 echo "==> checking that results/default loads in pandas without loss" >&2
 python3 -c "import pandas" 2>/dev/null || python3 -m pip install -q pandas >&2
 python3 scripts/check-results-load.py results/default
+echo "==> checking that results/default loads in R without loss" >&2
+if ! command -v Rscript >/dev/null 2>&1; then
+    echo "==> installing R (r-base-core) with apt-get" >&2
+    SUDO=; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+    $SUDO apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends r-base-core >&2
+fi
+Rscript scripts/check-results-load.R results/default
 echo "==> building and running the tests" >&2
 swift build --build-tests
 swift test --skip-build "$@"
