@@ -52,18 +52,18 @@ extension ResultsComparison {
         if shown.isEmpty {
             lines.append(rows.isEmpty ? "Nothing to compare." : "No metric changed beyond noise and threshold.")
         } else {
-            lines.append("| scenario | point | strategy | metric | baseline | current | Δ% [\(percent) % CI] | p (Holm) | |")
-            lines.append("|---|---|---|---|---:|---:|---:|---:|:--|")
+            lines.append("| scenario | point | strategy | metric | baseline | current | Δ ± \(percent) % CI | Δ% [\(percent) % CI] "
+                         + "| p (Holm) | |")
+            lines.append("|---|---|---|---|---:|---:|---:|---:|---:|:--|")
             for row in shown {
                 let t = row.test
-                var change = MarkdownReport.formatPercent(t.relativeChange, lower: t.relativeLower, upper: t.relativeUpper)
-                if change == "–" {
-                    change = "Δ " + MarkdownReport.format(t.difference, halfWidth: (t.differenceUpper - t.differenceLower) / 2)
-                }
+                let difference = (t.difference > 0 ? "+" : "")
+                    + MarkdownReport.format(t.difference, halfWidth: (t.differenceUpper - t.differenceLower) / 2)
+                let change = MarkdownReport.formatPercent(t.relativeChange, lower: t.relativeLower, upper: t.relativeUpper)
                 let p = row.verdict == .descriptive ? MarkdownReport.formatP(row.p) + " (raw)" : MarkdownReport.formatP(row.adjustedP)
                 lines.append("| \(row.scenario) | \(row.point) | \(row.strategy)\(row.paired ? "" : " (unpaired)") | "
                              + "\(row.metric.name) \(row.metric.direction.arrow) | \(MarkdownReport.format(t.baselineMean)) | "
-                             + "\(MarkdownReport.format(t.currentMean)) | \(change) | \(p) | \(Self.mark(row.verdict)) |")
+                             + "\(MarkdownReport.format(t.currentMean)) | \(difference) | \(change) | \(p) | \(Self.mark(row.verdict)) |")
             }
         }
         lines.append("")

@@ -136,11 +136,6 @@ public struct ResultsComparison: Sendable {
         let matched = newRuns.filter { oldByIdentity[$0.identity] != nil }.count
         let onlyBaseline = oldRuns.filter { !newIdentities.contains($0.identity) }
         let onlyCurrent = newRuns.filter { oldByIdentity[$0.identity] == nil }
-        if let unknown = options.strategies?.subtracting(baseline.runs.map(\.strategy) + current.runs.map(\.strategy)).sorted(),
-           !unknown.isEmpty {
-            throw Incomparable(description: "no strategy labelled " + unknown.map { "'\($0)'" }.joined(separator: ", ")
-                               + " on either side")
-        }
         if !options.allowUnmatched {
             if matched == 0 && !oldRuns.isEmpty && !newRuns.isEmpty {
                 var reason = "no run of \(currentName) has the identity of a run of \(baselineName)"

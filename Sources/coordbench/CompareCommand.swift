@@ -104,6 +104,12 @@ struct CompareCommand: ParsableCommand {
                                 + " (in neither results folder)")
             throw ExitCode(ExitStatus.badInput)
         }
+        let labels = Set(sides.flatMap { $0.runs.map(\.strategy) })
+        if let first = strategies.first(where: { !labels.contains($0) }) {
+            Terminal.printError("error: " + unknownMessage("strategy", first, known: labels.sorted())
+                                + " (in neither results folder)")
+            throw ExitCode(ExitStatus.badInput)
+        }
         let comparison: ResultsComparison
         do {
             comparison = try ResultsComparison(baseline: sides[0], current: sides[1], baselineName: baseline,

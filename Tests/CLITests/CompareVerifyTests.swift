@@ -98,6 +98,9 @@ struct CompareVerifyTests {
         #expect(notResults.stderr.contains("manifest.json: no such file"))
         let badThreshold = try CLI.run(["compare", a, a, "--threshold", "lots"])
         #expect(badThreshold.status == 2)
+        let nobody = try CLI.run(["compare", a, a, "--strategies", "single-mediun"])
+        #expect(nobody.status == 2)
+        #expect(nobody.stderr.contains("unknown strategy 'single-mediun'; did you mean 'single-medium'?"), "\(nobody.stderr)")
     }
 
     @Test("verify: reproduced exits 0 (also for a sample); a changed runs.csv exits 1; a changed input exits 3")
