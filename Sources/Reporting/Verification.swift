@@ -89,7 +89,7 @@ public enum Verification {
         var results = ResultSet(manifest: Manifest(suite: suite, options: content.options, directory: directory,
                                                    provenance: manifest.provenance),
                                 runs: records.map(RunRow.init))
-        let files = try ResultsWriter.render(&results)
+        _ = try ResultsWriter.render(&results)  // records the new files' hashes in results.manifest
         let outputs = results.manifest.content.outputs
         if outputs["runs.csv"]?.sha256 != content.outputs["runs.csv"]?.sha256 {
             let byIdentity = Dictionary(recorded.runs.map { ($0.identity, $0) }, uniquingKeysWith: { a, _ in a })
@@ -106,7 +106,6 @@ public enum Verification {
         for name in ["summary.csv", "results.json"] where outputs[name]?.sha256 != content.outputs[name]?.sha256 {
             return .differs("\(name) differs from the one rebuilt from the same runs\(versionNote)")
         }
-        _ = files
         return .reproduced("\(grouped(records.count)) runs reproduce runs.csv (SHA-256 "
                            + "\(content.outputs["runs.csv"]?.sha256.prefix(12) ?? "")…), summary.csv and results.json "
                            + "byte for byte\(versionNote)")

@@ -93,7 +93,6 @@ struct RunCommand: ParsableCommand {
             print("data:   \(directory)/runs.csv, summary.csv, results.json, manifest.json")
         }
     }
-
 }
 
 enum Provenance {
