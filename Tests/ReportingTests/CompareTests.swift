@@ -47,7 +47,7 @@ struct CompareTests {
 
     @Test("a generalist ten times dearer: total cost regresses; strategies that ignore cost keep their success rate exactly")
     func worseVariant() throws {
-        // 20 replications: with the suite's 4, no p-value can survive a Holm correction over 120 rows.
+        // 20 replications: with the suite's 4, the cost changes are too noisy to survive Holm over 120 rows.
         let base = try Self.results(replications: 20)
         let dearer = try Self.results(scenario: { $0.replacingOccurrences(of: "    cost: 4\n", with: "    cost: 40\n") },
                                       replications: 20)

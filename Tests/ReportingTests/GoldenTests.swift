@@ -47,5 +47,7 @@ struct GoldenTests {
         #expect(one.runs == three.runs)
         #expect(one.summary == three.summary)
         #expect(one.report == three.report)
+        #expect(one.results == three.results)
+        #expect(one.manifest == three.manifest, "the manifest holds no provenance here, so it is equal too")
     }
 }
