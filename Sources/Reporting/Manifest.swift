@@ -219,7 +219,14 @@ public struct Manifest: Codable, Sendable, Equatable {
 
     /// SHA-256 of `data` as 64 lower-case hex digits (what `sha256sum` prints).
     public static func sha256(_ data: some DataProtocol) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(64)
+        for byte in SHA256.hash(data: data) {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 15)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
 
     public static func sha256(_ text: String) -> String { sha256(Data(text.utf8)) }

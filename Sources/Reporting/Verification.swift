@@ -67,8 +67,9 @@ public enum Verification {
 
         if let sample, sample < plan.runs.count {
             // The runs whose identities hash lowest: the same sample every time, spread over the plan.
-            let chosen = plan.runs.sorted { (Manifest.sha256($0.identity), $0.index) < (Manifest.sha256($1.identity), $1.index) }
-                .prefix(sample).sorted { $0.index < $1.index }
+            let keys = plan.runs.map { Manifest.sha256($0.identity) }
+            let chosen = plan.runs.indices.sorted { (keys[$0], $0) < (keys[$1], $1) }.prefix(sample).sorted()
+                .map { plan.runs[$0] }
             let subplan = RunPlan(suite: suite, runs: Array(chosen))
             let records = try runner.run(subplan)
             let byIdentity = Dictionary(recorded.runs.map { ($0.identity, $0) }, uniquingKeysWith: { a, _ in a })
