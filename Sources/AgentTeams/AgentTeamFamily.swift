@@ -8,7 +8,7 @@ public enum AgentTeamFamily {
     public static let summary = "LLM-like agents and humans solve tasks under orchestration patterns: quality, cost, latency"
 
     /// The metrics a cost–quality frontier is drawn from: (quality ↑, cost ↓).
-    public static let frontier = (quality: "success-rate", cost: "cost-per-task")
+    public static let frontier: (quality: String, cost: String)? = (quality: "success-rate", cost: "cost-per-task")
 
     public static let metrics: [MetricDescriptor] = [
         MetricDescriptor("success-rate", unit: "fraction", .higherIsBetter, key: true, "task instances answered correctly"),

@@ -44,7 +44,7 @@ public struct Runner: Sendable {
                 guard let index else { return }
                 let spec = pending[index]
                 let outcome = spec.scenario.model.run(
-                    spec.strategy.policy, workloadIdentity: spec.workloadIdentity, identity: spec.identity,
+                    spec.strategy, workloadIdentity: spec.workloadIdentity, identity: spec.identity,
                     deadline: runTimeout.map { WallClockDeadline.after(seconds: $0) } ?? .none)
                 let count: Int = shared.withLock { state in
                     do {

@@ -61,21 +61,12 @@ public enum ScenarioLoader {
                 }
             }
             if let d = mapping["description"]?.string { description = d }
-            let families = Family.allCases.map(\.rawValue)
+            let families = Registry.families.map(\.name)
             if let familyNode = mapping["family"] {
                 let text = familyNode.string ?? ""
-                switch Family(rawValue: text) {
-                case .divisionOfLabour:
-                    model = DivisionOfLabourScenarioReader.read(root, name: name, in: file).map { .divisionOfLabour($0) }
-                case .negotiation:
-                    model = NegotiationScenarioReader.read(root, name: name, in: file).map { .negotiation($0) }
-                case .resourceAllocation:
-                    model = MarketScenarioReader.read(root, name: name, in: file).map { .market($0) }
-                case .commons:
-                    model = CommonsScenarioReader.read(root, name: name, in: file).map { .commons($0) }
-                case .agentTeam:
-                    model = AgentTeamScenarioReader.read(root, name: name, in: file).map { .agentTeam($0) }
-                case nil:
+                if let family = Registry.family(named: text) {
+                    model = family.read(root, name: name, in: file)
+                } else {
                     file.error(unknownMessage("family", text, known: families), at: familyNode)
                 }
             } else {

@@ -77,7 +77,7 @@ struct BenchCommand: ParsableCommand {
         var elapsed = 0.0
         while elapsed < seconds {
             for _ in 0..<100 {
-                outcome = loaded.model.run(choice.policy, workloadIdentity: spec.workloadIdentity, identity: spec.identity)
+                outcome = loaded.model.run(choice, workloadIdentity: spec.workloadIdentity, identity: spec.identity)
             }
             runs += 100
             elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9

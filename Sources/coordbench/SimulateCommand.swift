@@ -92,7 +92,7 @@ struct SimulateCommand: ParsableCommand {
         let choice = StrategyChoice(family: family, name: strategy, parameters: values)!
         let spec = RunSpec(index: 0, scenario: loaded, point: [], strategy: choice, replication: replication,
                            baseSeed: seed)
-        let outcome = loaded.model.run(choice.policy, workloadIdentity: spec.workloadIdentity, identity: spec.identity,
+        let outcome = loaded.model.run(choice, workloadIdentity: spec.workloadIdentity, identity: spec.identity,
                                        deadline: runTimeout.map { WallClockDeadline.after(seconds: $0) } ?? .none)
         print("scenario     \(loaded.name) (\(family.rawValue))")
         print("strategy     \(choice.label)")

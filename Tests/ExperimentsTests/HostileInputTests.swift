@@ -154,7 +154,7 @@ struct HostileInputTests {
         let dir = try InputErrorTests.folder(["s.yaml": text])
         let scenario = try ScenarioLoader.load(path: dir + "/s.yaml")
         let choice = StrategyChoice(family: scenario.family, name: scenario.family.strategies[0].name)!
-        let outcome = scenario.model.run(choice.policy, workloadIdentity: "w", identity: "i")
+        let outcome = scenario.model.run(choice, workloadIdentity: "w", identity: "i")
         #expect(outcome.stopReason == .eventBudget, "\(path)")
     }
 
@@ -164,7 +164,7 @@ struct HostileInputTests {
         let dir = try InputErrorTests.folder(["s.yaml": long])
         let scenario = try ScenarioLoader.load(path: dir + "/s.yaml")
         let choice = StrategyChoice(family: scenario.family, name: "least-loaded")!
-        let outcome = scenario.model.run(choice.policy, workloadIdentity: "w", identity: "i",
+        let outcome = scenario.model.run(choice, workloadIdentity: "w", identity: "i",
                                          deadline: .after(seconds: 0.05))
         #expect(outcome.stopReason == .wallClock)
     }

@@ -154,3 +154,25 @@ enum AgentTeamScenarioReader {
                           timeout: timeout)
     }
 }
+
+extension AgentTeamFamily: ScenarioFamily {
+    public static var strategies: [StrategyDescriptor] { Pattern.catalogue }
+
+    public static func strategy(named name: String, parameters: [String: Double]) -> Pattern? {
+        Pattern(name: name, parameters: parameters)
+    }
+
+    public static func read(_ root: Node, name: String, in file: ConfigFile) -> AgentTeamScenario? {
+        AgentTeamScenarioReader.read(root, name: name, in: file)
+    }
+
+    public static func footprint(of scenario: AgentTeamScenario) -> Footprint { scenario.footprint }
+
+    /// `events`: simulation events processed. Patterns draw nothing of their own: every call
+    /// outcome is part of the workload.
+    public static func run(_ scenario: AgentTeamScenario, strategy: Pattern, streams: RunStreams,
+                           deadline: WallClockDeadline) -> RunOutcome {
+        let outcome = run(scenario, pattern: strategy, workload: streams.workload, deadline: deadline)
+        return RunOutcome(stopReason: outcome.stop, events: outcome.events, metrics: outcome.metrics)
+    }
+}

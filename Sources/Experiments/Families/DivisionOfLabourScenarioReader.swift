@@ -306,3 +306,26 @@ enum DivisionOfLabourScenarioReader {
         return ok ? workflows : nil
     }
 }
+
+extension DivisionOfLabourFamily: ScenarioFamily {
+    public static var strategies: [StrategyDescriptor] { Strategy.catalogue }
+    public static var metrics: [MetricDescriptor] { TeamMetrics.descriptors }
+
+    public static func strategy(named name: String, parameters: [String: Double]) -> Strategy? {
+        Strategy(name: name, parameters: parameters)
+    }
+
+    public static func read(_ root: Node, name: String, in file: ConfigFile) -> DivisionOfLabourScenario? {
+        DivisionOfLabourScenarioReader.read(root, name: name, in: file)
+    }
+
+    public static func footprint(of scenario: DivisionOfLabourScenario) -> Footprint { scenario.footprint }
+
+    /// `events`: simulation events processed.
+    public static func run(_ scenario: DivisionOfLabourScenario, strategy: Strategy, streams: RunStreams,
+                           deadline: WallClockDeadline) -> RunOutcome {
+        let outcome = run(scenario, strategy: strategy, workload: streams.workload, strategy: streams.strategy,
+                          deadline: deadline)
+        return RunOutcome(stopReason: outcome.stopReason, events: outcome.events, metrics: outcome.metrics)
+    }
+}

@@ -215,3 +215,26 @@ enum NegotiationScenarioReader {
         }
     }
 }
+
+extension NegotiationFamily: ScenarioFamily {
+    public static var strategies: [StrategyDescriptor] { NegotiationProtocol.catalogue }
+    public static var metrics: [MetricDescriptor] { NegotiationMetrics.descriptors }
+
+    public static func strategy(named name: String, parameters: [String: Double]) -> NegotiationProtocol? {
+        NegotiationProtocol(name: name, parameters: parameters)
+    }
+
+    public static func read(_ root: Node, name: String, in file: ConfigFile) -> NegotiationScenario? {
+        NegotiationScenarioReader.read(root, name: name, in: file)
+    }
+
+    public static func footprint(of scenario: NegotiationScenario) -> Footprint { scenario.footprint }
+
+    /// `events`: offers made (a negotiation ends by agreement, deadline or a limit).
+    public static func run(_ scenario: NegotiationScenario, strategy: NegotiationProtocol, streams: RunStreams,
+                           deadline: WallClockDeadline) -> RunOutcome {
+        let outcome = run(scenario, protocol: strategy, workload: streams.workload, strategy: streams.strategy,
+                          deadline: deadline)
+        return RunOutcome(stopReason: outcome.result.stopReason, events: outcome.result.offers, metrics: outcome.metrics)
+    }
+}

@@ -145,3 +145,47 @@ enum CommonsScenarioReader {
                                collapseBelow: resource.3, noise: resource.4, groups: groups, eventBudget: budget)
     }
 }
+
+extension ResourceAllocationFamily: ScenarioFamily {
+    public static var strategies: [StrategyDescriptor] { Mechanism.catalogue }
+
+    public static func strategy(named name: String, parameters: [String: Double]) -> Mechanism? {
+        Mechanism(rawValue: name)
+    }
+
+    public static func read(_ root: Node, name: String, in file: ConfigFile) -> MarketScenario? {
+        MarketScenarioReader.read(root, name: name, in: file)
+    }
+
+    public static func footprint(of scenario: MarketScenario) -> Footprint { scenario.footprint }
+
+    /// `events`: periods of the market.
+    public static func run(_ scenario: MarketScenario, strategy: Mechanism, streams: RunStreams,
+                           deadline: WallClockDeadline) -> RunOutcome {
+        let outcome = run(scenario, mechanism: strategy, workload: streams.workload, strategy: streams.strategy,
+                          deadline: deadline)
+        return RunOutcome(stopReason: outcome.stop, events: scenario.periods, metrics: outcome.metrics)
+    }
+}
+
+extension CommonsFamily: ScenarioFamily {
+    public static var strategies: [StrategyDescriptor] { Governance.catalogue }
+
+    public static func strategy(named name: String, parameters: [String: Double]) -> Governance? {
+        Governance(name: name, parameters: parameters)
+    }
+
+    public static func read(_ root: Node, name: String, in file: ConfigFile) -> CommonsScenario? {
+        CommonsScenarioReader.read(root, name: name, in: file)
+    }
+
+    public static func footprint(of scenario: CommonsScenario) -> Footprint { scenario.footprint }
+
+    /// `events`: rounds survived (a collapse ends the run early, by the model's own rule).
+    public static func run(_ scenario: CommonsScenario, strategy: Governance, streams: RunStreams,
+                           deadline: WallClockDeadline) -> RunOutcome {
+        let outcome = run(scenario, governance: strategy, workload: streams.workload, strategy: streams.strategy,
+                          deadline: deadline)
+        return RunOutcome(stopReason: outcome.result.stopReason, events: outcome.result.survival, metrics: outcome.metrics)
+    }
+}

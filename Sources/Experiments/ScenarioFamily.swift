@@ -1,0 +1,210 @@
+import SimulationKernel
+import Yams
+
+/// What a scenario family provides: one conformance per family, named once in `Registry`.
+///
+/// A family reads its scenarios from YAML, declares its strategies and metrics, and runs a
+/// scenario under a strategy. Randomness must come from `streams`: the workload (tasks,
+/// domains, bidders — everything a strategy does not choose) from `streams.workload`, the
+/// strategy's own choices from `streams.strategy`, each through named streams
+/// (`streams.workload.stream("arrivals")`). Every strategy of a replication then faces the same
+/// workload (common random numbers), and a run is a pure function of its identity.
+public protocol ScenarioFamily {
+    associatedtype Scenario: Sendable
+    associatedtype Strategy: Sendable
+
+    /// The name scenario files give in `family:`.
+    static var name: String { get }
+    /// One line for `coordbench list families`.
+    static var summary: String { get }
+    /// The strategies, in catalogue order.
+    static var strategies: [StrategyDescriptor] { get }
+    /// The metrics a run is scored on, in CSV column order.
+    static var metrics: [MetricDescriptor] { get }
+    /// The (quality ↑, cost ↓) metrics whose Pareto frontier the report draws, if any.
+    static var frontier: (quality: String, cost: String)? { get }
+
+    /// The strategy named `name` (one of `strategies`) with `parameters` (checked against its
+    /// descriptor's ranges; missing ones take their defaults).
+    static func strategy(named name: String, parameters: [String: Double]) -> Strategy?
+    /// Reads a scenario from its YAML tree, reporting every problem to `file`; nil when there was one.
+    static func read(_ root: Node, name: String, in file: ConfigFile) -> Scenario?
+    /// What one run of `scenario` is expected to cost (see `Footprint`).
+    static func footprint(of scenario: Scenario) -> Footprint
+    /// Runs `scenario` under `strategy`, stopping early at `deadline`.
+    static func run(_ scenario: Scenario, strategy: Strategy, streams: RunStreams, deadline: WallClockDeadline) -> RunOutcome
+}
+
+extension ScenarioFamily {
+    public static var frontier: (quality: String, cost: String)? { nil }
+}
+
+/// A run's random streams: the workload's (seeded from the run's identity without its
+/// strategy, so every strategy of a replication draws the same workload) and the strategy's own.
+public struct RunStreams: Sendable {
+    public let workload: RandomStreams
+    public let strategy: RandomStreams
+
+    public init(workloadIdentity: String, identity: String) {
+        workload = RandomStreams(identity: workloadIdentity)
+        strategy = RandomStreams(identity: identity)
+    }
+}
+
+/// What one run produced.
+public struct RunOutcome: Sendable, Equatable {
+    public var stopReason: StopReason
+    /// The run's work in the family's own unit (see each family's `RunOutcome` note in README:
+    /// simulation events, offers, periods or rounds); what event budgets count.
+    public var events: Int
+    /// In the family's `metrics` order; NaN where a metric is undefined for the run.
+    public var metrics: [Double]
+
+    public init(stopReason: StopReason, events: Int, metrics: [Double]) {
+        self.stopReason = stopReason
+        self.events = events
+        self.metrics = metrics
+    }
+}
+
+/// A registered family with its type erased: what suites, plans and reports need of it.
+public struct Family: Sendable, Hashable, CustomStringConvertible {
+    public let name: String
+    public let summary: String
+    public let strategies: [StrategyDescriptor]
+    public let metrics: [MetricDescriptor]
+    public let frontier: (quality: String, cost: String)?
+    let reader: any ScenarioReading
+
+    public init<F: ScenarioFamily>(_ family: F.Type) {
+        name = F.name
+        summary = F.summary
+        strategies = F.strategies
+        metrics = F.metrics
+        frontier = F.frontier
+        reader = Reader<F>()
+    }
+
+    /// The family's name, as scenario files and CSV columns write it.
+    public var rawValue: String { name }
+    public var description: String { name }
+
+    public static func == (a: Family, b: Family) -> Bool { a.name == b.name }
+    public func hash(into hasher: inout Hasher) { hasher.combine(name) }
+
+    func read(_ root: Node, name: String, in file: ConfigFile) -> ScenarioModel? {
+        reader.read(root, name: name, in: file, family: self)
+    }
+
+    func strategy(named name: String, parameters: [String: Double]) -> (any Sendable)? {
+        reader.strategy(named: name, parameters: parameters)
+    }
+}
+
+/// Opens a family's types for the erased `Family`.
+protocol ScenarioReading: Sendable {
+    func read(_ root: Node, name: String, in file: ConfigFile, family: Family) -> ScenarioModel?
+    func strategy(named name: String, parameters: [String: Double]) -> (any Sendable)?
+}
+
+struct Reader<F: ScenarioFamily>: ScenarioReading {
+    func read(_ root: Node, name: String, in file: ConfigFile, family: Family) -> ScenarioModel? {
+        F.read(root, name: name, in: file).map { ScenarioModel(family: family, payload: Payload<F>(scenario: $0)) }
+    }
+
+    func strategy(named name: String, parameters: [String: Double]) -> (any Sendable)? {
+        F.strategy(named: name, parameters: parameters)
+    }
+}
+
+/// A parsed scenario of some family.
+public struct ScenarioModel: Sendable {
+    public let family: Family
+    let payload: any ScenarioPayload
+
+    /// What one run of this scenario is expected to cost (see `Footprint`).
+    public var footprint: Footprint { payload.footprint }
+
+    /// This scenario bound to `strategy`, ready to run. A strategy is made by the scenario's
+    /// family (`StrategyChoice(family:name:)`); one of another family is a programming error.
+    public func bind(_ strategy: StrategyChoice) -> BoundRun {
+        precondition(strategy.family == family, "strategy \(strategy.name) of family \(strategy.family) for a scenario of \(family)")
+        return payload.bind(strategy.policy)
+    }
+
+    /// Runs this scenario under `strategy` (see `BoundRun.run`).
+    public func run(_ strategy: StrategyChoice, workloadIdentity: String, identity: String,
+                    deadline: WallClockDeadline = .none) -> RunOutcome {
+        bind(strategy).run(workloadIdentity: workloadIdentity, identity: identity, deadline: deadline)
+    }
+}
+
+protocol ScenarioPayload: Sendable {
+    var footprint: Footprint { get }
+    func bind(_ policy: any Sendable) -> BoundRun
+}
+
+struct Payload<F: ScenarioFamily>: ScenarioPayload {
+    let scenario: F.Scenario
+    var footprint: Footprint { F.footprint(of: scenario) }
+
+    func bind(_ policy: any Sendable) -> BoundRun {
+        BoundRun(Bound<F>(scenario: scenario, strategy: policy as! F.Strategy))
+    }
+}
+
+/// A scenario and a strategy of the same family, typed together: the unit a runner runs.
+/// One dynamic call per run; inside it everything is concrete.
+public struct BoundRun: Sendable {
+    let bound: any Runnable
+
+    init(_ bound: any Runnable) { self.bound = bound }
+
+    /// Runs with the workload streams seeded from `workloadIdentity` (no strategy in it) and
+    /// the strategy's own from `identity`; `deadline` stops it early (stop reason `wall-clock`).
+    public func run(workloadIdentity: String, identity: String, deadline: WallClockDeadline = .none) -> RunOutcome {
+        bound.run(streams: RunStreams(workloadIdentity: workloadIdentity, identity: identity), deadline: deadline)
+    }
+}
+
+protocol Runnable: Sendable {
+    func run(streams: RunStreams, deadline: WallClockDeadline) -> RunOutcome
+}
+
+struct Bound<F: ScenarioFamily>: Runnable {
+    let scenario: F.Scenario
+    let strategy: F.Strategy
+
+    func run(streams: RunStreams, deadline: WallClockDeadline) -> RunOutcome {
+        F.run(scenario, strategy: strategy, streams: streams, deadline: deadline)
+    }
+}
+
+/// A strategy chosen in a suite: its catalogue name, the parameters set explicitly (in
+/// catalogue order), the label it is reported under, and the strategy itself.
+public struct StrategyChoice: Sendable {
+    public let family: Family
+    public let name: String
+    public let parameters: [(name: String, value: Double)]
+    public let label: String
+    /// The family's own strategy value (an `F.Strategy`).
+    let policy: any Sendable
+
+    /// Resolves `name` in `family`'s catalogue; nil for an unknown name. Parameters must be
+    /// known to the strategy and within range (checked by the suite reader).
+    public init?(family: Family, name: String, parameters: [(name: String, value: Double)] = [], label: String? = nil) {
+        guard let descriptor = family.strategies.first(where: { $0.name == name }) else { return nil }
+        let ordered = descriptor.parameters.compactMap { p in
+            parameters.first { $0.name == p.name }.map { (name: p.name, value: $0.value) }
+        }
+        guard let policy = family.strategy(named: name, parameters: Dictionary(uniqueKeysWithValues: ordered.map { ($0.name, $0.value) }))
+        else { return nil }
+        self.family = family
+        self.name = name
+        self.parameters = ordered
+        self.policy = policy
+        self.label = label ?? (ordered.isEmpty ? name : name + "(" + ordered.map { p in
+            "\(p.name)=" + descriptor.parameters.first { $0.name == p.name }!.format(p.value)
+        }.joined(separator: ",") + ")")
+    }
+}
