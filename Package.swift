@@ -4,6 +4,7 @@ import PackageDescription
 // Layers, bottom to top; every dependency points down this list:
 //   CGSL → SimulationKernel → {DivisionOfLabour, Negotiation, ResourceAllocation, AgentTeams} → Experiments
 //        → Reporting → coordbench
+//   Vocabulary (metric and strategy descriptors, shared by the families and everything above them)
 //   CGSL → Statistics → Reporting
 let package = Package(
     name: "coordbench",
@@ -28,33 +29,35 @@ let package = Package(
             providers: [.apt(["libgsl-dev"]), .brew(["gsl"])]
         ),
         .target(name: "SimulationKernel", dependencies: ["CGSL"]),
-        .target(name: "DivisionOfLabour", dependencies: ["SimulationKernel", "Statistics"]),
-        .target(name: "Negotiation", dependencies: ["SimulationKernel", "Statistics"]),
-        .target(name: "ResourceAllocation", dependencies: ["SimulationKernel", "Statistics"]),
-        .target(name: "AgentTeams", dependencies: ["SimulationKernel", "Statistics"]),
+        .target(name: "Vocabulary"),
+        .target(name: "DivisionOfLabour", dependencies: ["SimulationKernel", "Vocabulary", "Statistics"]),
+        .target(name: "Negotiation", dependencies: ["SimulationKernel", "Vocabulary", "Statistics"]),
+        .target(name: "ResourceAllocation", dependencies: ["SimulationKernel", "Vocabulary", "Statistics"]),
+        .target(name: "AgentTeams", dependencies: ["SimulationKernel", "Vocabulary", "Statistics"]),
         .target(name: "Statistics", dependencies: ["CGSL"]),
         .target(
             name: "Experiments",
-            dependencies: ["SimulationKernel", "DivisionOfLabour", "Negotiation", "ResourceAllocation", "AgentTeams", .product(name: "Yams", package: "Yams")]
+            dependencies: ["SimulationKernel", "Vocabulary", "DivisionOfLabour", "Negotiation", "ResourceAllocation", "AgentTeams", .product(name: "Yams", package: "Yams")]
         ),
-        .target(name: "Reporting", dependencies: ["Experiments", "Statistics", .product(name: "Crypto", package: "swift-crypto"),
+        .target(name: "Reporting", dependencies: ["Experiments", "Vocabulary", "Statistics", .product(name: "Crypto", package: "swift-crypto"),
                                                    .product(name: "CSV", package: "CSV.swift")]),
         .executableTarget(
             name: "coordbench",
             dependencies: [
-                "SimulationKernel", "DivisionOfLabour", "Negotiation", "ResourceAllocation", "AgentTeams", "Experiments", "Statistics", "Reporting",
+                "SimulationKernel", "Vocabulary", "DivisionOfLabour", "Negotiation", "ResourceAllocation", "AgentTeams", "Experiments",
+                "Statistics", "Reporting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "SimulationKernelTests", dependencies: ["SimulationKernel"]),
-        .testTarget(name: "DivisionOfLabourTests", dependencies: ["DivisionOfLabour", "SimulationKernel", "Statistics"]),
+        .testTarget(name: "DivisionOfLabourTests", dependencies: ["DivisionOfLabour", "SimulationKernel", "Vocabulary", "Statistics"]),
         .testTarget(name: "NegotiationTests", dependencies: ["Negotiation", "SimulationKernel"], exclude: ["Golden"]),
         .testTarget(name: "ResourceAllocationTests", dependencies: ["ResourceAllocation", "SimulationKernel", "Statistics"]),
         .testTarget(name: "AgentTeamsTests", dependencies: ["AgentTeams", "SimulationKernel", "Statistics"]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "DivisionOfLabour", "Statistics"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Vocabulary", "DivisionOfLabour", "Statistics"]),
         .testTarget(
-            name: "ReportingTests", dependencies: ["Reporting", "Experiments", "Statistics"],
+            name: "ReportingTests", dependencies: ["Reporting", "Experiments", "Vocabulary", "Statistics"],
             exclude: ["Fixtures", "Golden"]),
         .testTarget(name: "CLITests", dependencies: [], exclude: ["Fixtures"]),
     ]

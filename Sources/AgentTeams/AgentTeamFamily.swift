@@ -1,5 +1,6 @@
 import SimulationKernel
 import Statistics
+import Vocabulary
 
 /// The agent-team family: teams of LLM-like agents (and humans) under orchestration patterns,
 /// scored on outcome, cost and latency.

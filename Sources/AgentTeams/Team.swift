@@ -1,5 +1,6 @@
 import Foundation
 import SimulationKernel
+import Vocabulary
 
 /// A member of an AI agent team: a model (small, frontier, specialised…) or a human.
 public struct TeamMember: Sendable, Equatable {
@@ -151,55 +152,42 @@ public enum Pattern: Sendable, Equatable {
     /// goes to the human when its confidence is below `confidenceBelow`.
     case humanEscalation(riskAbove: Double, confidenceBelow: Double)
 
-    public static let catalogue: [StrategyDescriptor] = [
-        StrategyDescriptor("single", "every task to one member (roles.primary, or one of the tiers): the baseline", parameters: [
+    /// The family's patterns, each declared once.
+    public static let catalogue: [StrategyDeclaration<Pattern>] = [
+        StrategyDeclaration("single", "every task to one member (roles.primary, or one of the tiers): the baseline", parameters: [
             ParameterDescriptor("tier", default: -1, range: -1...20, "index into roles.tiers (−1: roles.primary)"),
-        ]),
-        StrategyDescriptor("router", "cheap tier first, a verifier decides, escalate on rejection within a budget", parameters: [
+        ]) { p in .single(tier: Int(p["tier"])) },
+        StrategyDeclaration("router", "cheap tier first, a verifier decides, escalate on rejection within a budget", parameters: [
             ParameterDescriptor("verifier-accuracy", default: 1, range: 0.5...1, "probability the verifier judges an answer right"),
             ParameterDescriptor("verifier-cost", default: 0, range: 0...1e6, "money per verification"),
             ParameterDescriptor("escalate-above", default: 1, range: 0...1, "estimated difficulty above which the first tier is skipped"),
             ParameterDescriptor("budget", default: 1e9, range: 0...1e12, "no escalation once a task has cost this much"),
-        ]),
-        StrategyDescriptor("scatter-gather", "k members in parallel, merged by majority vote or a judge", parameters: [
+        ]) { p in
+            .router(verifierAccuracy: p["verifier-accuracy"], verifierCost: p["verifier-cost"],
+                    escalateAbove: p["escalate-above"], budget: p["budget"])
+        },
+        StrategyDeclaration("scatter-gather", "k members in parallel, merged by majority vote or a judge", parameters: [
             ParameterDescriptor("k", default: 0, range: 0...101, "answers gathered (0: the panel's size)"),
             ParameterDescriptor("merge", choices: ["vote", "judge"], default: "vote", "how answers are merged"),
-        ]),
-        StrategyDescriptor("debate", "the panel answers, sees each other's answers, revises, then votes", parameters: [
+        ]) { p in .scatterGather(k: Int(p["k"]), judge: p.choice("merge") == 1) },
+        StrategyDeclaration("debate", "the panel answers, sees each other's answers, revises, then votes", parameters: [
             ParameterDescriptor("rounds", default: 2, range: 0...20, "revision rounds"),
             ParameterDescriptor("influence", default: 0.5, range: 0...1, "weight of the others' answers in a revision"),
-        ]),
-        StrategyDescriptor("hierarchical", "a lead decomposes, workers solve parts in parallel, the lead integrates", parameters: [
+        ]) { p in .debate(rounds: Int(p["rounds"]), influence: p["influence"]) },
+        StrategyDeclaration("hierarchical", "a lead decomposes, workers solve parts in parallel, the lead integrates", parameters: [
             ParameterDescriptor("subtasks", default: 3, range: 1...50, "parts per task"),
             ParameterDescriptor("decomposition-error", default: 0.05, range: 0...1, "probability a decomposition is wrong"),
             ParameterDescriptor("subtask-difficulty", default: 0.6, range: 0...1, "a part's difficulty as a share of the task's"),
-        ]),
-        StrategyDescriptor("pipeline", "research → write → review; the reviewer can send work back", parameters: [
+        ]) { p in
+            .hierarchical(subtasks: Int(p["subtasks"]), decompositionError: p["decomposition-error"],
+                          subtaskDifficulty: p["subtask-difficulty"])
+        },
+        StrategyDeclaration("pipeline", "research → write → review; the reviewer can send work back", parameters: [
             ParameterDescriptor("send-backs", default: 2, range: 0...20, "most times the reviewer sends work back"),
-        ]),
-        StrategyDescriptor("human-escalation", "risky tasks and unconfident answers go to a human", parameters: [
+        ]) { p in .pipeline(sendBacks: Int(p["send-backs"])) },
+        StrategyDeclaration("human-escalation", "risky tasks and unconfident answers go to a human", parameters: [
             ParameterDescriptor("risk-above", default: 0.8, range: 0...1, "tasks riskier than this go straight to the human"),
             ParameterDescriptor("confidence-below", default: 0.6, range: 0...1, "answers less confident than this are escalated"),
-        ]),
+        ]) { p in .humanEscalation(riskAbove: p["risk-above"], confidenceBelow: p["confidence-below"]) },
     ]
-
-    public init?(name: String, parameters: [String: Double] = [:]) {
-        guard let descriptor = Pattern.catalogue.first(where: { $0.name == name }) else { return nil }
-        func value(_ key: String) -> Double { descriptor.value(key, in: parameters) }
-        switch name {
-        case "single": self = .single(tier: Int(value("tier")))
-        case "router":
-            self = .router(verifierAccuracy: value("verifier-accuracy"), verifierCost: value("verifier-cost"),
-                           escalateAbove: value("escalate-above"), budget: value("budget"))
-        case "scatter-gather": self = .scatterGather(k: Int(value("k")), judge: value("merge") == 1)
-        case "debate": self = .debate(rounds: Int(value("rounds")), influence: value("influence"))
-        case "hierarchical":
-            self = .hierarchical(subtasks: Int(value("subtasks")), decompositionError: value("decomposition-error"),
-                                 subtaskDifficulty: value("subtask-difficulty"))
-        case "pipeline": self = .pipeline(sendBacks: Int(value("send-backs")))
-        case "human-escalation":
-            self = .humanEscalation(riskAbove: value("risk-above"), confidenceBelow: value("confidence-below"))
-        default: return nil
-        }
-    }
 }

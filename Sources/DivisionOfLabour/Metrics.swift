@@ -1,5 +1,6 @@
 import SimulationKernel
 import Statistics
+import Vocabulary
 
 /// The division-of-labour family's metrics, in CSV column order.
 ///

@@ -1,4 +1,5 @@
 import SimulationKernel
+import Vocabulary
 
 /// How a contract-net manager chooses among bids.
 public enum AwardCriterion: Int, Sendable, CaseIterable {
@@ -38,27 +39,34 @@ public enum Strategy: Sendable, Equatable {
         initialThreshold: Double, learning: Double, forgetting: Double,
         pollInterval: Double, minThreshold: Double, maxThreshold: Double)
 
-    /// The family's catalogue, in the order `coordbench list strategies` shows it.
-    public static let catalogue: [StrategyDescriptor] = [
-        StrategyDescriptor("random", "each ready step to a capable agent drawn at random; agents keep FIFO queues"),
-        StrategyDescriptor("round-robin", "ready steps to capable agents in cyclic order; agents keep FIFO queues"),
-        StrategyDescriptor(
+    /// The family's strategies, each declared once, in the order `coordbench list strategies` shows them.
+    public static let catalogue: [StrategyDeclaration<Strategy>] = [
+        StrategyDeclaration("random", "each ready step to a capable agent drawn at random; agents keep FIFO queues") { _ in
+            .random
+        },
+        StrategyDeclaration("round-robin", "ready steps to capable agents in cyclic order; agents keep FIFO queues") { _ in
+            .roundRobin
+        },
+        StrategyDeclaration(
             "least-loaded",
-            "central FIFO queue; steps go to the free capable agent with least busy time (M/M/c when agents are identical)"),
-        StrategyDescriptor(
+            "central FIFO queue; steps go to the free capable agent with least busy time (M/M/c when agents are identical)"
+        ) { _ in .leastLoaded },
+        StrategyDeclaration(
             "skill-routing", "central queue; cheapest free agent expected to succeed (cost- and skill-aware)",
             parameters: [
                 ParameterDescriptor("min-success", default: 0.8, range: 0...1,
                                     "least success probability for an agent to qualify"),
-            ]),
-        StrategyDescriptor(
+            ]) { p in .skillRouting(minSuccess: p["min-success"]) },
+        StrategyDeclaration(
             "contract-net", "announce → bids → award; messages take simulated time and are counted",
             parameters: [
                 ParameterDescriptor("message-delay", default: 0.01, range: 0...1e6, "time each message takes"),
                 ParameterDescriptor("award", choices: AwardCriterion.names, default: "earliest-finish",
                                     "how the manager picks the winning bid"),
-            ]),
-        StrategyDescriptor(
+            ]) { p in
+            .contractNet(messageDelay: p["message-delay"], award: AwardCriterion(rawValue: p.choice("award")) ?? .earliestFinish)
+        },
+        StrategyDeclaration(
             "response-threshold", "agents self-select from a shared board by stimulus vs. adaptive thresholds",
             parameters: [
                 ParameterDescriptor("initial-threshold", default: 2, range: 0...1e6, "θ₀; an agent starts at θ₀ / skill"),
@@ -67,29 +75,10 @@ public enum Strategy: Sendable, Equatable {
                 ParameterDescriptor("poll-interval", default: 0.5, range: 1e-6...1e6, "time between an idle agent's looks at the board"),
                 ParameterDescriptor("min-threshold", default: 0.1, range: 0...1e6, "lower bound of a threshold"),
                 ParameterDescriptor("max-threshold", default: 50, range: 0...1e6, "upper bound of a threshold"),
-            ]),
+            ]) { p in
+            .responseThreshold(
+                initialThreshold: p["initial-threshold"], learning: p["learning"], forgetting: p["forgetting"],
+                pollInterval: p["poll-interval"], minThreshold: p["min-threshold"], maxThreshold: p["max-threshold"])
+        },
     ]
-
-    /// Builds a strategy from its catalogue name and parameter values; parameters not given
-    /// take their defaults. Returns nil for an unknown name. Values are assumed to have
-    /// been checked against the catalogue's ranges.
-    public init?(name: String, parameters: [String: Double] = [:]) {
-        guard let descriptor = Strategy.catalogue.first(where: { $0.name == name }) else { return nil }
-        func value(_ key: String) -> Double { descriptor.value(key, in: parameters) }
-        switch name {
-        case "random": self = .random
-        case "round-robin": self = .roundRobin
-        case "least-loaded": self = .leastLoaded
-        case "skill-routing": self = .skillRouting(minSuccess: value("min-success"))
-        case "contract-net":
-            self = .contractNet(messageDelay: value("message-delay"),
-                                award: AwardCriterion(rawValue: Int(value("award"))) ?? .earliestFinish)
-        case "response-threshold":
-            self = .responseThreshold(
-                initialThreshold: value("initial-threshold"), learning: value("learning"),
-                forgetting: value("forgetting"), pollInterval: value("poll-interval"),
-                minThreshold: value("min-threshold"), maxThreshold: value("max-threshold"))
-        default: return nil
-        }
-    }
 }

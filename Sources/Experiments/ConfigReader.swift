@@ -1,6 +1,7 @@
 import Foundation
 import SimulationKernel
 import Yams
+import Vocabulary
 
 /// Reads one YAML file into nodes and collects every problem with its position.
 ///

@@ -1,5 +1,6 @@
 import SimulationKernel
 import Yams
+import Vocabulary
 
 /// What a scenario family provides: one conformance per family, named once in `Registry`.
 ///
@@ -17,16 +18,14 @@ public protocol ScenarioFamily {
     static var name: String { get }
     /// One line for `coordbench list families`.
     static var summary: String { get }
-    /// The strategies, in catalogue order.
-    static var strategies: [StrategyDescriptor] { get }
+    /// The strategies, each declared once (name, description, parameters, how it is built),
+    /// in catalogue order.
+    static var strategies: [StrategyDeclaration<Strategy>] { get }
     /// The metrics a run is scored on, in CSV column order.
     static var metrics: [MetricDescriptor] { get }
     /// The (quality ↑, cost ↓) metrics whose Pareto frontier the report draws, if any.
     static var frontier: (quality: String, cost: String)? { get }
 
-    /// The strategy named `name` (one of `strategies`) with `parameters` (checked against its
-    /// descriptor's ranges; missing ones take their defaults).
-    static func strategy(named name: String, parameters: [String: Double]) -> Strategy?
     /// Reads a scenario from its YAML tree, reporting every problem to `file`; nil when there was one.
     static func read(_ root: Node, name: String, in file: ConfigFile) -> Scenario?
     /// What one run of `scenario` is expected to cost (see `Footprint`).
@@ -79,7 +78,7 @@ public struct Family: Sendable, Hashable, CustomStringConvertible {
     public init<F: ScenarioFamily>(_ family: F.Type) {
         name = F.name
         summary = F.summary
-        strategies = F.strategies
+        strategies = F.strategies.map(\.descriptor)
         metrics = F.metrics
         frontier = F.frontier
         reader = Reader<F>()
@@ -113,7 +112,7 @@ struct Reader<F: ScenarioFamily>: ScenarioReading {
     }
 
     func strategy(named name: String, parameters: [String: Double]) -> (any Sendable)? {
-        F.strategy(named: name, parameters: parameters)
+        F.strategies.make(name, parameters: parameters)
     }
 }
 

@@ -1,4 +1,5 @@
 import SimulationKernel
+import Vocabulary
 
 /// The negotiation family's metrics, in CSV column order.
 ///

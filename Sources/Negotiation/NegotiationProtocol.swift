@@ -1,4 +1,5 @@
 import SimulationKernel
+import Vocabulary
 
 /// A negotiation protocol: the orchestration strategy of this family.
 public enum NegotiationProtocol: Sendable, Equatable {
@@ -22,22 +23,21 @@ public enum NegotiationProtocol: Sendable, Equatable {
     /// outcome maximising Π (uᵢ − rᵢ). The reference upper bound of the others.
     case nashArbitrator
 
-    public static let catalogue: [StrategyDescriptor] = [
-        StrategyDescriptor("sao", "stacked alternating offers, rounds, deadline; bilateral or multilateral (NegMAS SAO)"),
-        StrategyDescriptor("sao-per-offer", "alternating offers, one offer per step, per-offer discounting (Rubinstein timing)"),
-        StrategyDescriptor("single-text", "a mediator proposes variants of one text; agents vote; hill-climbs on accepted texts"),
-        StrategyDescriptor("nash-arbitrator", "imposes the Nash bargaining solution with full information (upper bound)"),
+    /// The family's protocols, each declared once.
+    public static let catalogue: [StrategyDeclaration<NegotiationProtocol>] = [
+        StrategyDeclaration("sao", "stacked alternating offers, rounds, deadline; bilateral or multilateral (NegMAS SAO)") { _ in
+            .alternatingOffers
+        },
+        StrategyDeclaration("sao-per-offer", "alternating offers, one offer per step, per-offer discounting (Rubinstein timing)") {
+            _ in .offerPerStep
+        },
+        StrategyDeclaration("single-text", "a mediator proposes variants of one text; agents vote; hill-climbs on accepted texts") {
+            _ in .singleText
+        },
+        StrategyDeclaration("nash-arbitrator", "imposes the Nash bargaining solution with full information (upper bound)") { _ in
+            .nashArbitrator
+        },
     ]
-
-    public init?(name: String, parameters: [String: Double] = [:]) {
-        switch name {
-        case "sao": self = .alternatingOffers
-        case "sao-per-offer": self = .offerPerStep
-        case "single-text": self = .singleText
-        case "nash-arbitrator": self = .nashArbitrator
-        default: return nil
-        }
-    }
 }
 
 /// Runs negotiations.

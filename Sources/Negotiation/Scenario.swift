@@ -1,4 +1,5 @@
 import SimulationKernel
+import Vocabulary
 
 /// An agent's negotiation script.
 public enum Tactic: Sendable, Equatable {

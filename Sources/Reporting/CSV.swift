@@ -1,5 +1,6 @@
 import Foundation
 import SimulationKernel
+import Vocabulary
 
 /// RFC 4180 CSV text: fields quoted only when they hold a comma, quote or line break;
 /// lines end with "\n".

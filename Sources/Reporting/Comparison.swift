@@ -1,6 +1,7 @@
 import Experiments
 import SimulationKernel
 import Statistics
+import Vocabulary
 
 /// The runs of one scenario at one grid point, arranged for comparison: for each strategy
 /// and metric, the values in replication order (so strategies can be paired).

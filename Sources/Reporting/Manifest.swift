@@ -2,6 +2,7 @@ import Crypto
 import Experiments
 import Foundation
 import SimulationKernel
+import Vocabulary
 
 /// `manifest.json`: everything needed to re-create a results folder, and to read it without
 /// the tool's catalogue.

@@ -2,6 +2,7 @@ import Foundation
 import Experiments
 import SimulationKernel
 import Statistics
+import Vocabulary
 
 /// `report.md`: per scenario (and grid point), strategies × key metrics as mean and interval
 /// with the best mean in bold, then either every strategy against the suite's baseline

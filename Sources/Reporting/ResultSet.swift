@@ -2,6 +2,7 @@ import CSV
 import Experiments
 import Foundation
 import SimulationKernel
+import Vocabulary
 
 /// One run as `runs.csv` records it: the data the report, `compare` and `verify` work from.
 public struct RunRow: Sendable {

@@ -2,6 +2,7 @@ import Foundation
 import Experiments
 import SimulationKernel
 import Statistics
+import Vocabulary
 
 extension ResultsComparison {
     /// The summary line: `3 regressed, 1 improved, 140 unchanged`.

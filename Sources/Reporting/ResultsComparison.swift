@@ -2,6 +2,7 @@ import Foundation
 import Experiments
 import SimulationKernel
 import Statistics
+import Vocabulary
 
 /// `coordbench compare BASELINE CURRENT`: per scenario × grid point × strategy × metric, is
 /// the current result better, worse or the same as the baseline's?

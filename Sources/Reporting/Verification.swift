@@ -1,6 +1,7 @@
 import Foundation
 import Experiments
 import SimulationKernel
+import Vocabulary
 
 /// `coordbench verify RESULTS_DIR`: re-runs what a results folder's manifest records and
 /// checks the outputs against the recorded hashes and rows. Writes nothing.

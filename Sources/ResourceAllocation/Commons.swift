@@ -1,5 +1,6 @@
 import Foundation
 import SimulationKernel
+import Vocabulary
 
 /// How a commons agent decides its harvest each round.
 public enum HarvestScript: String, Sendable, CaseIterable {
@@ -92,31 +93,21 @@ public enum Governance: Sendable, Equatable {
     /// exceeds the gain).
     case monitoring(probability: Double, fine: Double, deterrence: Double)
 
-    public static let catalogue: [StrategyDescriptor] = [
-        StrategyDescriptor("none", "no governance: every agent harvests what its script says"),
-        StrategyDescriptor("central-quota", "a central quota, quota × MSY per round, split evenly", parameters: [
+    /// The family's governance regimes, each declared once.
+    public static let catalogue: [StrategyDeclaration<Governance>] = [
+        StrategyDeclaration("none", "no governance: every agent harvests what its script says") { _ in .none },
+        StrategyDeclaration("central-quota", "a central quota, quota × MSY per round, split evenly", parameters: [
             ParameterDescriptor("quota", default: 1, range: 0...100, "total quota as a multiple of the MSY rK/4"),
-        ]),
-        StrategyDescriptor("voted-quota", "agents vote a total quota each round; the median vote is split evenly"),
-        StrategyDescriptor("monitoring", "random audits with fines for harvesting above the sustainable share", parameters: [
+        ]) { p in .centralQuota(quota: p["quota"]) },
+        StrategyDeclaration("voted-quota", "agents vote a total quota each round; the median vote is split evenly") { _ in
+            .votedQuota
+        },
+        StrategyDeclaration("monitoring", "random audits with fines for harvesting above the sustainable share", parameters: [
             ParameterDescriptor("probability", default: 0.3, range: 0...1, "chance that an agent is audited in a round"),
             ParameterDescriptor("fine", default: 2, range: 0...1e6, "fine per unit harvested above the share of the MSY"),
             ParameterDescriptor("deterrence", default: 5, range: 0...1e6, "rounds a caught agent then complies"),
-        ]),
+        ]) { p in .monitoring(probability: p["probability"], fine: p["fine"], deterrence: p["deterrence"]) },
     ]
-
-    public init?(name: String, parameters: [String: Double] = [:]) {
-        guard let descriptor = Governance.catalogue.first(where: { $0.name == name }) else { return nil }
-        func value(_ key: String) -> Double { descriptor.value(key, in: parameters) }
-        switch name {
-        case "none": self = .none
-        case "central-quota": self = .centralQuota(quota: value("quota"))
-        case "voted-quota": self = .votedQuota
-        case "monitoring":
-            self = .monitoring(probability: value("probability"), fine: value("fine"), deterrence: value("deterrence"))
-        default: return nil
-        }
-    }
 }
 
 /// What a commons run produced.

@@ -1,5 +1,6 @@
 import SimulationKernel
 import Statistics
+import Vocabulary
 
 /// The resource-allocation family (model A): mechanisms allocate a perishable per-period
 /// supply among bidders with private needs and values.

@@ -1,4 +1,5 @@
 import SimulationKernel
+import Vocabulary
 
 /// How a bidder states its demand and its bid.
 public enum Behaviour: Sendable, Equatable {
@@ -78,26 +79,27 @@ public struct MarketScenario: Sendable, Equatable {
 }
 
 /// An allocation mechanism: the orchestration strategy of the resource-allocation family.
-public enum Mechanism: String, Sendable, CaseIterable {
-    case firstComeFirstServed = "fcfs"
+public enum Mechanism: Sendable, CaseIterable {
+    case firstComeFirstServed
     case lottery
-    case equalShare = "equal-share"
-    case proportionalBid = "proportional-bid"
-    case proportionalNeed = "proportional-need"
-    case firstPrice = "first-price"
+    case equalShare
+    case proportionalBid
+    case proportionalNeed
+    case firstPrice
     case vickrey
     case priority
     case central
 
-    public static let catalogue: [StrategyDescriptor] = [
-        StrategyDescriptor("fcfs", "serve claims in order of arrival"),
-        StrategyDescriptor("lottery", "serve claims in an order drawn at random each period"),
-        StrategyDescriptor("equal-share", "split the supply equally (water-filling; round robin for whole units)"),
-        StrategyDescriptor("proportional-bid", "shares in proportion to total bids (bid × claim), pay as bid"),
-        StrategyDescriptor("proportional-need", "shares in proportion to stated claims"),
-        StrategyDescriptor("first-price", "sealed bids, highest per-unit bids served first, pay your bid"),
-        StrategyDescriptor("vickrey", "sealed bids, highest first, VCG payments (second price for one item)"),
-        StrategyDescriptor("priority", "serve by authority level, then by arrival"),
-        StrategyDescriptor("central", "full information: true needs, highest true values first (welfare upper bound)"),
+    /// The family's mechanisms, each declared once (its name is its raw value).
+    public static let catalogue: [StrategyDeclaration<Mechanism>] = [
+        StrategyDeclaration("fcfs", "serve claims in order of arrival") { _ in .firstComeFirstServed },
+        StrategyDeclaration("lottery", "serve claims in an order drawn at random each period") { _ in .lottery },
+        StrategyDeclaration("equal-share", "split the supply equally (water-filling; round robin for whole units)") { _ in .equalShare },
+        StrategyDeclaration("proportional-bid", "shares in proportion to total bids (bid × claim), pay as bid") { _ in .proportionalBid },
+        StrategyDeclaration("proportional-need", "shares in proportion to stated claims") { _ in .proportionalNeed },
+        StrategyDeclaration("first-price", "sealed bids, highest per-unit bids served first, pay your bid") { _ in .firstPrice },
+        StrategyDeclaration("vickrey", "sealed bids, highest first, VCG payments (second price for one item)") { _ in .vickrey },
+        StrategyDeclaration("priority", "serve by authority level, then by arrival") { _ in .priority },
+        StrategyDeclaration("central", "full information: true needs, highest true values first (welfare upper bound)") { _ in .central },
     ]
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Experiments
 import SimulationKernel
+import Vocabulary
 
 struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,6 +2,7 @@ import ArgumentParser
 import Experiments
 import Foundation
 import SimulationKernel
+import Vocabulary
 
 struct SimulateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

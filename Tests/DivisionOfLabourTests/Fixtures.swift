@@ -32,5 +32,5 @@ enum Fixtures {
         return metrics
     }
 
-    static let allStrategies: [Strategy] = Strategy.catalogue.map { Strategy(name: $0.name)! }
+    static let allStrategies: [Strategy] = Strategy.catalogue.map { $0.make() }
 }

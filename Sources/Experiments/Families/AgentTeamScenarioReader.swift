@@ -1,6 +1,7 @@
 import AgentTeams
 import SimulationKernel
 import Yams
+import Vocabulary
 
 /// Reads agent-team scenarios (see README, "Family: agent teams").
 enum AgentTeamScenarioReader {
@@ -156,11 +157,8 @@ enum AgentTeamScenarioReader {
 }
 
 extension AgentTeamFamily: ScenarioFamily {
-    public static var strategies: [StrategyDescriptor] { Pattern.catalogue }
+    public static var strategies: [StrategyDeclaration<Pattern>] { Pattern.catalogue }
 
-    public static func strategy(named name: String, parameters: [String: Double]) -> Pattern? {
-        Pattern(name: name, parameters: parameters)
-    }
 
     public static func read(_ root: Node, name: String, in file: ConfigFile) -> AgentTeamScenario? {
         AgentTeamScenarioReader.read(root, name: name, in: file)

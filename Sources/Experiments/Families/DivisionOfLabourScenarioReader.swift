@@ -1,6 +1,7 @@
 import DivisionOfLabour
 import SimulationKernel
 import Yams
+import Vocabulary
 
 /// Reads a division-of-labour scenario from its YAML node (see README, "Scenario files").
 enum DivisionOfLabourScenarioReader {
@@ -308,12 +309,9 @@ enum DivisionOfLabourScenarioReader {
 }
 
 extension DivisionOfLabourFamily: ScenarioFamily {
-    public static var strategies: [StrategyDescriptor] { Strategy.catalogue }
+    public static var strategies: [StrategyDeclaration<Strategy>] { Strategy.catalogue }
     public static var metrics: [MetricDescriptor] { TeamMetrics.descriptors }
 
-    public static func strategy(named name: String, parameters: [String: Double]) -> Strategy? {
-        Strategy(name: name, parameters: parameters)
-    }
 
     public static func read(_ root: Node, name: String, in file: ConfigFile) -> DivisionOfLabourScenario? {
         DivisionOfLabourScenarioReader.read(root, name: name, in: file)

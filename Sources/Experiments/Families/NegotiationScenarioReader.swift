@@ -2,6 +2,7 @@ import Foundation
 import Negotiation
 import SimulationKernel
 import Yams
+import Vocabulary
 
 /// Reads a negotiation scenario from its YAML node (see README, "Family: negotiation").
 enum NegotiationScenarioReader {
@@ -217,12 +218,9 @@ enum NegotiationScenarioReader {
 }
 
 extension NegotiationFamily: ScenarioFamily {
-    public static var strategies: [StrategyDescriptor] { NegotiationProtocol.catalogue }
+    public static var strategies: [StrategyDeclaration<NegotiationProtocol>] { NegotiationProtocol.catalogue }
     public static var metrics: [MetricDescriptor] { NegotiationMetrics.descriptors }
 
-    public static func strategy(named name: String, parameters: [String: Double]) -> NegotiationProtocol? {
-        NegotiationProtocol(name: name, parameters: parameters)
-    }
 
     public static func read(_ root: Node, name: String, in file: ConfigFile) -> NegotiationScenario? {
         NegotiationScenarioReader.read(root, name: name, in: file)

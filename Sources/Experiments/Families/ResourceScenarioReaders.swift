@@ -1,6 +1,7 @@
 import ResourceAllocation
 import SimulationKernel
 import Yams
+import Vocabulary
 
 /// Reads resource-allocation (market) scenarios (see README, "Family: resource allocation").
 enum MarketScenarioReader {
@@ -147,11 +148,8 @@ enum CommonsScenarioReader {
 }
 
 extension ResourceAllocationFamily: ScenarioFamily {
-    public static var strategies: [StrategyDescriptor] { Mechanism.catalogue }
+    public static var strategies: [StrategyDeclaration<Mechanism>] { Mechanism.catalogue }
 
-    public static func strategy(named name: String, parameters: [String: Double]) -> Mechanism? {
-        Mechanism(rawValue: name)
-    }
 
     public static func read(_ root: Node, name: String, in file: ConfigFile) -> MarketScenario? {
         MarketScenarioReader.read(root, name: name, in: file)
@@ -169,11 +167,8 @@ extension ResourceAllocationFamily: ScenarioFamily {
 }
 
 extension CommonsFamily: ScenarioFamily {
-    public static var strategies: [StrategyDescriptor] { Governance.catalogue }
+    public static var strategies: [StrategyDeclaration<Governance>] { Governance.catalogue }
 
-    public static func strategy(named name: String, parameters: [String: Double]) -> Governance? {
-        Governance(name: name, parameters: parameters)
-    }
 
     public static func read(_ root: Node, name: String, in file: ConfigFile) -> CommonsScenario? {
         CommonsScenarioReader.read(root, name: name, in: file)

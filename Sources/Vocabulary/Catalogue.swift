@@ -50,6 +50,44 @@ public struct StrategyDescriptor: Sendable, Equatable {
     }
 }
 
+/// A strategy declared once: its name, description and parameters (with their defaults) and
+/// how the strategy is built from parameter values. A family's catalogue is a list of these.
+public struct StrategyDeclaration<Strategy>: Sendable {
+    public let descriptor: StrategyDescriptor
+    let build: @Sendable (StrategyParameters) -> Strategy
+
+    public init(_ name: String, _ summary: String, parameters: [ParameterDescriptor] = [],
+                build: @escaping @Sendable (StrategyParameters) -> Strategy) {
+        descriptor = StrategyDescriptor(name, summary, parameters: parameters)
+        self.build = build
+    }
+
+    /// The strategy with the `given` parameter values (checked against the descriptor's ranges
+    /// by the caller); parameters not given take their defaults.
+    public func make(_ given: [String: Double] = [:]) -> Strategy {
+        build(StrategyParameters(descriptor: descriptor, given: given))
+    }
+}
+
+extension Array {
+    /// The strategy declared under `name` in this catalogue, with `parameters`; nil for an unknown name.
+    public func make<S>(_ name: String, parameters: [String: Double] = [:]) -> S? where Element == StrategyDeclaration<S> {
+        first { $0.descriptor.name == name }?.make(parameters)
+    }
+}
+
+/// A strategy's parameter values as its builder sees them: the given ones, else the defaults.
+public struct StrategyParameters: Sendable {
+    let descriptor: StrategyDescriptor
+    let given: [String: Double]
+
+    /// The value of parameter `name`, which the strategy's descriptor must declare.
+    public subscript(_ name: String) -> Double { descriptor.value(name, in: given) }
+
+    /// The index of the option chosen for a parameter with named `choices`.
+    public func choice(_ name: String) -> Int { Int(self[name]) }
+}
+
 /// Shortest decimal text that reads back as the same `Double` ("0.1", "3", "1e-05").
 /// Used for labels and run identities, so they never depend on locale or formatting flags.
 public func formatNumber(_ value: Double) -> String {

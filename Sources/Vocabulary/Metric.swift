@@ -13,14 +13,6 @@ public enum Direction: String, Sendable, CaseIterable {
         case .neutral: false
         }
     }
-
-    public var arrow: String {
-        switch self {
-        case .higherIsBetter: "↑"
-        case .lowerIsBetter: "↓"
-        case .neutral: "·"
-        }
-    }
 }
 
 /// Describes one number scored from a run: its name (a CSV column), unit, direction and a
