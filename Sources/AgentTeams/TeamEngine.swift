@@ -19,11 +19,28 @@ struct TeamEngine: EventHandler {
 
     enum Outcome: Equatable { case answer(correct: Bool, confidence: Double), malformed, error, timeout }
 
+    /// A pattern's request for an answer from one member, in one role. It becomes one call, or
+    /// several when calls fail (retries on the same member, then the fallback member).
     struct Request {
+        /// The part a request plays in its pattern's steps (patterns with one kind of step use `answer`).
+        enum Role: UInt8 {
+            /// An answer to the task itself: the single member's, a router tier's, a panel
+            /// member's (scatter-gather, debate), a pipeline stage's, the assistant's.
+            case answer
+            /// Scatter-gather's judge merging the panel's answers.
+            case judge
+            /// Hierarchical: the lead's decomposition, a worker's part, the lead's integration.
+            case decomposition, part, integration
+            /// Human escalation: the human's answer.
+            case human
+        }
+
         var instance: Int32
         var member: Int32
-        var role: Int16
+        var role: Role
         var difficulty: Double
+        /// Debate revisions: the weight of the others' answers and the share of the panel that
+        /// was right in the previous round (p becomes (1 − influence)·p + influence·peers).
         var influence = 0.0
         var peers = 0.0
         var attempts: Int16 = 0
@@ -37,16 +54,24 @@ struct TeamEngine: EventHandler {
         var outcome = Outcome.error
     }
 
+    /// What a request brings back to its pattern: a usable answer, right or wrong, with the
+    /// member's confidence; or nothing usable (`valid` false) when every call ended in an
+    /// error, a timeout or malformed output, retries and the fallback included.
+    struct Answer {
+        var valid: Bool
+        var correct: Bool
+        var confidence: Double
+        /// A usable, correct answer (a failed request is never right).
+        var right: Bool { valid && correct }
+        static let failed = Answer(valid: false, correct: false, confidence: 0)
+    }
+
+    /// One task instance: the bookkeeping every pattern shares (the metrics are computed from
+    /// it), then each pattern's own state, defined beside the pattern in Patterns/.
     struct TaskState {
         var arrival = 0.0
+        /// Requests issued and not yet answered (answered: an answer or a final failure).
         var pending: Int16 = 0
-        var valid: Int16 = 0
-        var correct: Int16 = 0
-        var stage: Int16 = 0
-        var round: Int16 = 0
-        var sendBacks: Int16 = 0
-        var flagA = false
-        var flagB = false
         var cost = 0.0
         var tokens = 0.0
         var calls: Int32 = 0
@@ -56,16 +81,24 @@ struct TeamEngine: EventHandler {
         var done = false
         var success = false
         var finish = 0.0
+        // Each pattern's own state (only the running pattern's is used).
+        var router = RouterState()
+        var scatterGather = ScatterGatherState()
+        var debate = DebateState()
+        var hierarchical = HierarchicalState()
+        var pipeline = PipelineState()
     }
 
-    // Purposes of counter-based draws.
-    static let failureDraw = 1, latencyDraw = 2, sharingDraw = 3, correctnessDraw = 4, confidenceDraw = 5,
-               verifierDraw = 6, decompositionDraw = 7, estimateDraw = 8
+    /// Purposes of counter-based draws (the fourth coordinate of every draw).
+    enum Draw: Int {
+        case failure = 1, latency, sharing, correctness, confidence, verifier, decomposition, estimate
+    }
 
     let scenario: AgentTeamScenario
     let pattern: Pattern
     let random: CounterRandom
-    let familyIndex: [Int]
+    /// Each member's model family as a small integer (first appearance order).
+    let modelFamilyIndex: [Int]
     let members: Int
     var arrival: [Double] = []
     var difficulty: [Double] = []
@@ -85,11 +118,11 @@ struct TeamEngine: EventHandler {
         self.scenario = scenario
         self.pattern = pattern
         random = CounterRandom(seed: RandomStream.seed(identity: workload.identity, purpose: "calls"))
-        var families: [String] = []
-        familyIndex = scenario.members.map { member in
-            if let i = families.firstIndex(of: member.family) { return i }
-            families.append(member.family)
-            return families.count - 1
+        var modelFamilies: [String] = []
+        modelFamilyIndex = scenario.members.map { member in
+            if let i = modelFamilies.firstIndex(of: member.modelFamily) { return i }
+            modelFamilies.append(member.modelFamily)
+            return modelFamilies.count - 1
         }
         members = scenario.members.count
         let arrivals = workload.stream("arrivals"), difficulties = workload.stream("difficulty"),
@@ -128,7 +161,7 @@ struct TeamEngine: EventHandler {
     // MARK: Requests and calls
 
     /// Asks `member` for an answer on instance `i` in `role`; the answer comes back to `deliver`.
-    mutating func request(_ i: Int, member: Int, role: Int16, difficulty d: Double, influence: Double = 0,
+    mutating func request(_ i: Int, member: Int, role: Request.Role, difficulty d: Double, influence: Double = 0,
                           peers: Double = 0, _ sim: inout Simulation<CallEvent>) {
         requests.append(Request(instance: Int32(i), member: Int32(member), role: role, difficulty: d,
                                 influence: influence, peers: peers))
@@ -156,8 +189,8 @@ struct TeamEngine: EventHandler {
         let i = Int(requests[r].instance)
         let member = scenario.members[m]
         busy[m] += 1
-        let failure = random.uniform(i, m, n, Self.failureDraw)
-        let latency = max(0, member.latency.quantile(random.uniform(i, m, n, Self.latencyDraw)))
+        let failure = draw(.failure, i, m, n)
+        let latency = max(0, member.latency.quantile(draw(.latency, i, m, n)))
         let timeout = member.timeout ?? scenario.timeout
         var duration = min(latency, timeout)
         let outcome: Outcome
@@ -172,14 +205,15 @@ struct TeamEngine: EventHandler {
         } else if failure < member.errorRate + member.hangRate + member.malformedRate {
             outcome = .malformed
         } else {
-            let shared = random.uniform(i, m, n, Self.sharingDraw) < scenario.correlation
-            let u = shared ? random.uniform(i, -1 - familyIndex[m], 0, Self.correctnessDraw)
-                           : random.uniform(i, m, n, Self.correctnessDraw)
+            // With probability `correlation` the correctness draw is the one the member's model
+            // family shares for this task instance (coordinate −1 − family instead of the member).
+            let shared = draw(.sharing, i, m, n) < scenario.correlation
+            let u = shared ? draw(.correctness, i, -1 - modelFamilyIndex[m], 0) : draw(.correctness, i, m, n)
             var p = member.accuracy(requests[r].difficulty)
             let w = requests[r].influence
             if w > 0 { p = (1 - w) * p + w * requests[r].peers }
             let correct = u < p
-            let c = random.uniform(i, m, n, Self.confidenceDraw)
+            let c = draw(.confidence, i, m, n)
             outcome = .answer(correct: correct, confidence: correct ? 0.5 + 0.5 * c : 0.8 * c)
         }
         calls[c].outcome = outcome
@@ -211,7 +245,7 @@ struct TeamEngine: EventHandler {
         }
         if case .answer(let correct, let confidence) = calls[c].outcome {
             tasks[i].pending -= 1
-            deliver(r, valid: true, correct: correct, confidence: confidence, &sim)
+            deliver(r, Answer(valid: true, correct: correct, confidence: confidence), &sim)
             return
         }
         // A failed call: retry the same member, then the fallback member, then give up.
@@ -227,10 +261,17 @@ struct TeamEngine: EventHandler {
             issue(r, &sim)
         } else {
             tasks[i].pending -= 1
-            deliver(r, valid: false, correct: false, confidence: 0, &sim)
+            deliver(r, .failed, &sim)
         }
     }
 
+    /// A counter-based uniform number for `purpose` at coordinates (a, b, c).
+    @inline(__always)
+    func draw(_ purpose: Draw, _ a: Int, _ b: Int = 0, _ c: Int = 0) -> Double {
+        random.uniform(a, b, c, purpose.rawValue)
+    }
+
+    /// Task instance `i` has its final answer, right (`success`) or not, now.
     mutating func complete(_ i: Int, success: Bool, _ sim: inout Simulation<CallEvent>) {
         tasks[i].done = true
         tasks[i].success = success

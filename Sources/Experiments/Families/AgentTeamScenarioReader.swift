@@ -119,7 +119,7 @@ enum AgentTeamScenarioReader {
             kind = TeamMember.Kind(rawValue: text)
             if kind == nil { file.error(unknownMessage("kind", text, known: TeamMember.Kind.allCases.map(\.rawValue)), at: k) }
         }
-        let family = fields.string("family", what: what) ?? name
+        let modelFamily = fields.string("family", what: what) ?? name
         let ability = fields.number("ability", what: what, in: -10...10)
         let slope = fields.number("slope", what: what, default: 8, in: 0...1000, exclusiveLower: true)
         let latency = fields.required("latency", what: what).flatMap { file.distribution($0, field: "latency") }
@@ -149,7 +149,7 @@ enum AgentTeamScenarioReader {
             timeout = file.number(node, field: "timeout", in: 0...1e12, exclusiveLower: true).map { .some($0) }
         }
         guard let timeout, let kind, let ability, let slope, let latency, let prices, let context, let rates, let concurrency else { return nil }
-        return TeamMember(name: name, kind: kind, family: family, ability: ability, slope: slope, latency: latency,
+        return TeamMember(name: name, kind: kind, modelFamily: modelFamily, ability: ability, slope: slope, latency: latency,
                           priceIn: prices.0, priceOut: prices.1, pricePerCall: prices.2, contextLimit: context,
                           errorRate: rates.0, hangRate: rates.1, malformedRate: rates.2, concurrency: concurrency,
                           timeout: timeout)
