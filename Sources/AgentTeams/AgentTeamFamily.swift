@@ -11,21 +11,44 @@ public enum AgentTeamFamily {
     /// The metrics a cost–quality frontier is drawn from: (quality ↑, cost ↓).
     public static let frontier: (quality: String, cost: String)? = (quality: "success-rate", cost: "cost-per-task")
 
-    public static let metrics: [MetricDescriptor] = [
-        MetricDescriptor("success-rate", unit: "fraction", .higherIsBetter, key: true, "task instances answered correctly"),
-        MetricDescriptor("cost-per-task", unit: "money", .lowerIsBetter, key: true, "total cost / task instances"),
-        MetricDescriptor("cost-per-correct", unit: "money", .lowerIsBetter, key: true, "total cost / correct answers"),
-        MetricDescriptor("tokens-per-task", unit: "tokens", .lowerIsBetter, "model tokens (input + output) / task instances"),
-        MetricDescriptor("mean-latency", unit: "time", .lowerIsBetter, key: true, "mean time from arrival to final answer"),
-        MetricDescriptor("p95-latency", unit: "time", .lowerIsBetter, "95th percentile of that time (type 7)"),
-        MetricDescriptor("makespan", unit: "time", .lowerIsBetter, "time of the last final answer"),
-        MetricDescriptor("calls-per-task", unit: "calls", .lowerIsBetter, "calls (including retries) / task instances"),
-        MetricDescriptor("escalations", unit: "per task", .lowerIsBetter,
-                         "escalations to a stronger tier or a human, and work sent back, per task instance"),
-        MetricDescriptor("timeouts", unit: "per task", .lowerIsBetter, "calls that timed out, per task instance"),
-        MetricDescriptor("retries", unit: "per task", .lowerIsBetter, "failed calls repeated or passed to the fallback, per task instance"),
-        MetricDescriptor("pass-k", unit: "fraction", .higherIsBetter, key: true,
-                         "tasks whose every one of the k trials succeeded (pass^k; k = trials)"),
+    public static let metrics: [MetricDeclaration<AgentTeamOutcome>] = [
+        MetricDeclaration("success-rate", unit: "fraction", .higherIsBetter, key: true, "task instances answered correctly") {
+            r in r.successes / r.instances
+        },
+        MetricDeclaration("cost-per-task", unit: "money", .lowerIsBetter, key: true, "total cost / task instances") { r in
+            r.cost / r.instances
+        },
+        MetricDeclaration("cost-per-correct", unit: "money", .lowerIsBetter, key: true, "total cost / correct answers") { r in
+            r.successes > 0 ? r.cost / r.successes : .nan
+        },
+        MetricDeclaration("tokens-per-task", unit: "tokens", .lowerIsBetter, "model tokens (input + output) / task instances") {
+            r in r.tokens / r.instances
+        },
+        MetricDeclaration("mean-latency", unit: "time", .lowerIsBetter, key: true, "mean time from arrival to final answer") {
+            r in Sample.mean(r.latencies)
+        },
+        MetricDeclaration("p95-latency", unit: "time", .lowerIsBetter, "95th percentile of that time (type 7)") { r in
+            Sample.quantile(r.latencies, 0.95)
+        },
+        MetricDeclaration("makespan", unit: "time", .lowerIsBetter, "time of the last final answer") { r in r.lastAnswer },
+        MetricDeclaration("calls-per-task", unit: "calls", .lowerIsBetter, "calls (including retries) / task instances") { r in
+            Double(r.calls) / r.instances
+        },
+        MetricDeclaration("escalations", unit: "per task", .lowerIsBetter,
+                          "escalations to a stronger tier or a human, and work sent back, per task instance") { r in
+            Double(r.escalations) / r.instances
+        },
+        MetricDeclaration("timeouts", unit: "per task", .lowerIsBetter, "calls that timed out, per task instance") { r in
+            Double(r.timeouts) / r.instances
+        },
+        MetricDeclaration("retries", unit: "per task", .lowerIsBetter,
+                          "failed calls repeated or passed to the fallback, per task instance") { r in
+            Double(r.retries) / r.instances
+        },
+        MetricDeclaration("pass-k", unit: "fraction", .higherIsBetter, key: true,
+                          "tasks whose every one of the k trials succeeded (pass^k; k = trials)") { r in
+            Double(r.passed) / Double(r.tasks)
+        },
     ]
 
     /// Runs `scenario` under `pattern`. Tasks and every call outcome come from `workload`
@@ -42,30 +65,49 @@ public enum AgentTeamFamily {
     }
 
     static func score(_ engine: TeamEngine) -> [Double] {
+        metrics.values(of: AgentTeamOutcome(engine))
+    }
+}
+
+/// What the agent-team metrics are computed from: totals over a run's task instances (each
+/// task is tried `trials` times; an instance is one trial).
+public struct AgentTeamOutcome: Sendable {
+    /// Task instances, as a divisor.
+    public let instances: Double
+    /// Distinct tasks (instances / trials).
+    public let tasks: Int
+    public let successes: Double
+    public let cost: Double
+    public let tokens: Double
+    /// Arrival to final answer, of the instances answered.
+    public let latencies: [Double]
+    /// The time of the last final answer; NaN when none was given.
+    public let lastAnswer: Double
+    public let calls: Int
+    public let escalations: Int
+    public let timeouts: Int
+    public let retries: Int
+    /// Tasks whose every trial succeeded.
+    public let passed: Int
+
+    init(_ engine: TeamEngine) {
         let tasks = engine.tasks
-        let n = Double(tasks.count)
-        guard n > 0 else { return Array(repeating: .nan, count: metrics.count) }
-        let successes = Double(tasks.filter(\.success).count)
-        let cost = tasks.reduce(0) { $0 + $1.cost }
-        let latencies = tasks.filter(\.done).map { $0.finish - $0.arrival }
+        instances = Double(tasks.count)
+        successes = Double(tasks.filter(\.success).count)
+        cost = tasks.reduce(0) { $0 + $1.cost }
+        tokens = tasks.reduce(0) { $0 + $1.tokens }
+        latencies = tasks.filter(\.done).map { $0.finish - $0.arrival }
+        lastAnswer = tasks.filter(\.done).map(\.finish).max() ?? .nan
+        calls = tasks.reduce(0) { $0 + Int($1.calls) }
+        escalations = tasks.reduce(0) { $0 + Int($1.escalations) }
+        timeouts = tasks.reduce(0) { $0 + Int($1.timeouts) }
+        retries = tasks.reduce(0) { $0 + Int($1.retries) }
         let k = engine.scenario.trials
+        self.tasks = tasks.count / k
         var passed = 0
         for base in stride(from: 0, to: tasks.count, by: k) where tasks[base..<(base + k)].allSatisfy(\.success) {
             passed += 1
         }
-        return [
-            successes / n,
-            cost / n,
-            successes > 0 ? cost / successes : .nan,
-            tasks.reduce(0) { $0 + $1.tokens } / n,
-            Sample.mean(latencies),
-            Sample.quantile(latencies, 0.95),
-            tasks.filter(\.done).map(\.finish).max() ?? .nan,
-            Double(tasks.reduce(0) { $0 + Int($1.calls) }) / n,
-            Double(tasks.reduce(0) { $0 + Int($1.escalations) }) / n,
-            Double(tasks.reduce(0) { $0 + Int($1.timeouts) }) / n,
-            Double(tasks.reduce(0) { $0 + Int($1.retries) }) / n,
-            Double(passed) / Double(tasks.count / k),
-        ]
+        self.passed = passed
     }
 }

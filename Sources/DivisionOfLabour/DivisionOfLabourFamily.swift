@@ -1,4 +1,5 @@
 import SimulationKernel
+import Vocabulary
 
 /// The division-of-labour family: a team of agents with different skills, speeds, costs and
 /// reliabilities works through arriving tasks; strategies decide who does what.
@@ -9,8 +10,10 @@ public enum DivisionOfLabourFamily {
     /// The outcome of one run.
     public struct Outcome: Sendable {
         public var stopReason: StopReason
-        /// In `TeamMetrics.descriptors` order.
+        /// In `TeamMetrics.declarations` order.
         public var metrics: [Double]
+        /// What the metrics were computed from.
+        public var summary: TeamRunSummary
         public var events: Int
         public var endTime: Double
     }
@@ -36,8 +39,8 @@ public enum DivisionOfLabourFamily {
         var sim = Simulation<TeamEvent>(reservingCapacity: scenario.agents.count * 4 + 16)
         if workload.jobCount > 0 { sim.schedule(.arrival(0), at: workload.arrival[0]) }
         let reason = sim.run(&model, until: scenario.horizon, eventBudget: scenario.eventBudget, deadline: deadline)
-        return Outcome(
-            stopReason: reason, metrics: model.metrics(stoppedAt: sim.now, reason: reason),
-            events: sim.eventsProcessed, endTime: sim.now)
+        let summary = model.summary(stoppedAt: sim.now)
+        return Outcome(stopReason: reason, metrics: TeamMetrics.declarations.values(of: summary), summary: summary,
+                       events: sim.eventsProcessed, endTime: sim.now)
     }
 }

@@ -13,6 +13,8 @@ import Vocabulary
 public protocol ScenarioFamily {
     associatedtype Scenario: Sendable
     associatedtype Strategy: Sendable
+    /// What the metrics are computed from (the family's record of a finished run).
+    associatedtype Result
 
     /// The name scenario files give in `family:`.
     static var name: String { get }
@@ -21,8 +23,8 @@ public protocol ScenarioFamily {
     /// The strategies, each declared once (name, description, parameters, how it is built),
     /// in catalogue order.
     static var strategies: [StrategyDeclaration<Strategy>] { get }
-    /// The metrics a run is scored on, in CSV column order.
-    static var metrics: [MetricDescriptor] { get }
+    /// The metrics a run is scored on, each declared with its computation, in CSV column order.
+    static var metrics: [MetricDeclaration<Result>] { get }
     /// The (quality ↑, cost ↓) metrics whose Pareto frontier the report draws, if any.
     static var frontier: (quality: String, cost: String)? { get }
 
@@ -30,7 +32,7 @@ public protocol ScenarioFamily {
     static func read(_ root: Node, name: String, in file: ConfigFile) -> Scenario?
     /// What one run of `scenario` is expected to cost (see `Footprint`).
     static func footprint(of scenario: Scenario) -> Footprint
-    /// Runs `scenario` under `strategy`, stopping early at `deadline`.
+    /// Runs `scenario` under `strategy`, stopping early at `deadline`; its metrics are `metrics`' values.
     static func run(_ scenario: Scenario, strategy: Strategy, streams: RunStreams, deadline: WallClockDeadline) -> RunOutcome
 }
 
@@ -79,7 +81,7 @@ public struct Family: Sendable, Hashable, CustomStringConvertible {
         name = F.name
         summary = F.summary
         strategies = F.strategies.map(\.descriptor)
-        metrics = F.metrics
+        metrics = F.metrics.descriptors()
         frontier = F.frontier
         reader = Reader<F>()
     }

@@ -38,3 +38,30 @@ public struct MetricDescriptor: Sendable, Equatable {
         self.isBinary = binary
     }
 }
+
+/// A metric declared with its computation: its name, unit, direction and meaning beside the
+/// function that computes it from what a run produced (`Result`, the family's own record of a
+/// finished run). A family's metrics are a list of these, in CSV column order.
+public struct MetricDeclaration<Result>: Sendable {
+    public let descriptor: MetricDescriptor
+    let compute: @Sendable (Result) -> Double
+
+    public init(_ name: String, unit: String, _ direction: Direction, key: Bool = false, binary: Bool = false,
+                _ summary: String, compute: @escaping @Sendable (Result) -> Double) {
+        descriptor = MetricDescriptor(name, unit: unit, direction, key: key, binary: binary, summary)
+        self.compute = compute
+    }
+
+    /// The metric's value for `result`; NaN where it is undefined.
+    public func value(of result: Result) -> Double { compute(result) }
+}
+
+extension Array {
+    /// Every declared metric's value for `result`, in declaration order.
+    public func values<R>(of result: R) -> [Double] where Element == MetricDeclaration<R> {
+        map { $0.compute(result) }
+    }
+
+    /// The declared metrics' descriptors, in order.
+    public func descriptors<R>() -> [MetricDescriptor] where Element == MetricDeclaration<R> { map(\.descriptor) }
+}

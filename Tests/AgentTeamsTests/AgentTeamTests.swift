@@ -25,7 +25,7 @@ struct AgentTeamTests {
     }
 
     static func metric(_ name: String, _ scenario: AgentTeamScenario, _ pattern: Pattern, replication: Int = 0) -> Double {
-        let i = AgentTeamFamily.metrics.firstIndex { $0.name == name }!
+        let i = AgentTeamFamily.metrics.firstIndex { $0.descriptor.name == name }!
         return AgentTeamFamily.run(scenario, pattern: pattern, workload: RandomStreams(identity: "team|\(replication)")).metrics[i]
     }
 
@@ -172,7 +172,7 @@ struct AgentTeamTests {
     func pinnedDecisions(pattern: Pattern, expected: [Int]) {
         let run = AgentTeamFamily.run(Self.flakyTeam, pattern: pattern, workload: RandomStreams(identity: "flaky|0"))
         func count(_ name: String) -> Int {
-            Int((run.metrics[AgentTeamFamily.metrics.firstIndex { $0.name == name }!] * 80).rounded())
+            Int((run.metrics[AgentTeamFamily.metrics.firstIndex { $0.descriptor.name == name }!] * 80).rounded())
         }
         let counts = [count("success-rate"), count("calls-per-task"), count("escalations"), count("retries"),
                       count("timeouts"), run.events]

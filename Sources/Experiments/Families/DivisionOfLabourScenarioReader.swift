@@ -310,7 +310,7 @@ enum DivisionOfLabourScenarioReader {
 
 extension DivisionOfLabourFamily: ScenarioFamily {
     public static var strategies: [StrategyDeclaration<Strategy>] { Strategy.catalogue }
-    public static var metrics: [MetricDescriptor] { TeamMetrics.descriptors }
+    public static var metrics: [MetricDeclaration<TeamRunSummary>] { TeamMetrics.declarations }
 
 
     public static func read(_ root: Node, name: String, in file: ConfigFile) -> DivisionOfLabourScenario? {

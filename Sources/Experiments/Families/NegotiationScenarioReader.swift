@@ -219,7 +219,7 @@ enum NegotiationScenarioReader {
 
 extension NegotiationFamily: ScenarioFamily {
     public static var strategies: [StrategyDeclaration<NegotiationProtocol>] { NegotiationProtocol.catalogue }
-    public static var metrics: [MetricDescriptor] { NegotiationMetrics.descriptors }
+    public static var metrics: [MetricDeclaration<ScoredNegotiation>] { NegotiationMetrics.declarations }
 
 
     public static func read(_ root: Node, name: String, in file: ConfigFile) -> NegotiationScenario? {
