@@ -10,8 +10,8 @@ struct BenchCommand: ParsableCommand {
         abstract: "Measure the event kernel with the hold model (see scripts/bench.sh for the C++ comparison), "
             + "or the runs per second of one scenario under one strategy.")
 
-    @Option(help: "Pending-event counts to measure, comma-separated.")
-    var pending: String = "1000,100000"
+    @Option(help: ArgumentHelp("Pending-event counts to measure, comma-separated.", valueName: "N,N,…"))
+    var pending = PositiveIntegers([1000, 100_000])
 
     @Option(help: "Events per measurement.")
     var events: Int = 10_000_000
@@ -22,7 +22,8 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Print one line per size: PENDING EVENTS_PER_SECOND CHECKSUM.")
     var plain = false
 
-    @Option(help: "Instead of the hold model, time whole runs of this scenario (set-up included).")
+    @Option(help: "Instead of the hold model, time whole runs of this scenario (set-up included).",
+            completion: Completion.yaml)
     var scenario: String?
 
     @Option(help: "The strategy for --scenario.")
@@ -33,10 +34,7 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         if let scenario { return try benchScenario(scenario) }
-        let sizes = pending.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !sizes.isEmpty, sizes.allSatisfy({ $0 > 0 }) else {
-            throw ValidationError("--pending must list positive whole numbers, e.g. 1000,100000")
-        }
+        let sizes = pending.values
         for size in sizes {
             var best = 0.0
             var checksum = 0.0

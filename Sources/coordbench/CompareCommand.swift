@@ -15,10 +15,10 @@ struct CompareCommand: ParsableCommand {
             2 bad input or usage, 3 the two folders cannot be compared.
             """)
 
-    @Argument(help: "The baseline results folder (written by `coordbench run`).")
+    @Argument(help: "The baseline results folder (written by `coordbench run`).", completion: Completion.folder)
     var baseline: String
 
-    @Argument(help: "The current results folder.")
+    @Argument(help: "The current results folder.", completion: Completion.folder)
     var current: String
 
     @Option(name: .customLong("threshold"), parsing: .singleValue,
@@ -29,7 +29,7 @@ struct CompareCommand: ParsableCommand {
 
     @Option(name: .customLong("thresholds"), help: ArgumentHelp(
         "A YAML file of thresholds: `threshold: 2%` and `metrics: {success-rate: 0.01, cost-per-task: 5%}` "
-        + "(options given on the command line win).", valueName: "FILE"))
+        + "(options given on the command line win).", valueName: "FILE"), completion: Completion.yaml)
     var thresholdsFile: String?
 
     @Option(help: "Family-wise error rate of the Holm-corrected tests.")

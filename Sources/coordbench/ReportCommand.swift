@@ -8,7 +8,7 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Rebuild report.md and its charts from a results folder's runs.csv and manifest.json alone.")
 
-    @Argument(help: "The results folder.")
+    @Argument(help: "The results folder.", completion: Completion.folder)
     var results: String
 
     func run() throws { try Terminal.exitingOnFailure(report) }

@@ -9,13 +9,13 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run a suite and write runs.csv, summary.csv, report.md and manifest.json.")
 
-    @Argument(help: "The suite file (YAML).")
+    @Argument(help: "The suite file (YAML).", completion: Completion.yaml)
     var suite: String
 
-    @Option(name: .shortAndLong, help: "Runs executed in parallel (default: number of cores). Results do not depend on it.")
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    @OptionGroup var parallel: JobsOption
+    var jobs: Int { parallel.jobs }
 
-    @Option(name: .shortAndLong, help: "Output folder (default: results/<suite name>).")
+    @Option(name: .shortAndLong, help: "Output folder (default: results/<suite name>).", completion: Completion.folder)
     var out: String?
 
     @Option(help: "Replications per scenario and strategy, overriding the suite's.")
@@ -30,20 +30,15 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "No progress or summary lines.")
     var quiet = false
 
-    @Option(help: ArgumentHelp("Stop a run after this many seconds of wall-clock time and record it as stopped "
-                               + "(stop reason wall-clock; such results depend on the machine).", valueName: "SECONDS"))
-    var runTimeout: Double?
+    @OptionGroup var timeout: RunTimeoutOption
+    var runTimeout: Double? { timeout.runTimeout }
 
     @OptionGroup(title: "Limits")
     var limits: BudgetOptions
 
     func validate() throws {
-        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
         if let replications, replications < 1 {
             throw ValidationError("--replications must be at least 1, got \(replications)")
-        }
-        if let runTimeout, !(runTimeout > 0 && runTimeout.isFinite) {
-            throw ValidationError("--run-timeout must be a positive number of seconds, got \(runTimeout)")
         }
     }
 

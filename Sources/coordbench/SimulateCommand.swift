@@ -9,14 +9,14 @@ struct SimulateCommand: ParsableCommand {
         commandName: "simulate",
         abstract: "Run one scenario under one strategy and print its metrics.")
 
-    @Argument(help: "The scenario file (YAML).")
+    @Argument(help: "The scenario file (YAML).", completion: Completion.yaml)
     var scenario: String
 
     @Option(name: .shortAndLong, help: "Strategy name (see `coordbench list strategies`).")
     var strategy: String
 
-    @Option(name: .customLong("set"), help: "A strategy parameter, NAME=VALUE (repeatable).")
-    var parameters: [String] = []
+    @Option(name: .customLong("set"), help: ArgumentHelp("A strategy parameter (repeatable).", valueName: "NAME=VALUE"))
+    var parameters: [Assignment] = []
 
     @Option(help: "Base seed.")
     var seed: UInt64 = 1
@@ -28,16 +28,12 @@ struct SimulateCommand: ParsableCommand {
                                valueName: "N"))
     var maxEvents: Double?
 
-    @Option(help: ArgumentHelp("Stop the run after this many seconds of wall-clock time (stop reason wall-clock).",
-                               valueName: "SECONDS"))
-    var runTimeout: Double?
+    @OptionGroup var timeout: RunTimeoutOption
+    var runTimeout: Double? { timeout.runTimeout }
 
     func validate() throws {
         if let maxEvents, !(maxEvents >= 1 && maxEvents.isFinite) {
             throw ValidationError("--max-events must be a finite number ≥ 1, got \(maxEvents)")
-        }
-        if let runTimeout, !(runTimeout > 0 && runTimeout.isFinite) {
-            throw ValidationError("--run-timeout must be a positive number of seconds, got \(runTimeout)")
         }
     }
 
@@ -73,9 +69,9 @@ struct SimulateCommand: ParsableCommand {
         }
         var values: [(name: String, value: Double)] = []
         for assignment in parameters {
-            let parts = assignment.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, let p = descriptor.parameters.first(where: { $0.name == parts[0] }) else {
-                Terminal.printError("error: --set \(assignment): strategy '\(strategy)' takes "
+            let parts = [assignment.name, assignment.value]
+            guard let p = descriptor.parameters.first(where: { $0.name == parts[0] }) else {
+                Terminal.printError("error: --set \(parts.joined(separator: "=")): strategy '\(strategy)' takes "
                                     + (descriptor.parameters.isEmpty ? "no parameters"
                                        : descriptor.parameters.map(\.name).joined(separator: ", ")))
                 throw ExitCode(ExitStatus.badInput)
@@ -85,7 +81,7 @@ struct SimulateCommand: ParsableCommand {
                 let allowed = p.choices.isEmpty
                     ? "a number from \(formatNumber(p.range.lowerBound)) to \(formatNumber(p.range.upperBound))"
                     : "one of " + p.choices.joined(separator: ", ")
-                Terminal.printError("error: --set \(assignment): \(p.name) must be \(allowed)")
+                Terminal.printError("error: --set \(parts.joined(separator: "=")): \(p.name) must be \(allowed)")
                 throw ExitCode(ExitStatus.badInput)
             }
             values.append((p.name, value))

@@ -8,14 +8,14 @@ struct ValidateCommand: ParsableCommand {
         commandName: "validate",
         abstract: "Check scenario and suite files; report every problem with its position.")
 
-    @Argument(help: "Scenario or suite files (YAML). A file with a 'scenarios' key is a suite.")
+    @Argument(help: "Scenario or suite files (YAML). A file with a 'scenarios' key is a suite.", completion: Completion.yaml)
     var files: [String]
 
     @OptionGroup(title: "Limits (as for run)")
     var limits: BudgetOptions
 
-    @Option(name: .shortAndLong, help: "Runs executed in parallel, for the memory limit (default: number of cores).")
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    @OptionGroup var parallel: JobsOption
+    var jobs: Int { parallel.jobs }
 
     func run() throws {
         var problems: [Diagnostic] = []

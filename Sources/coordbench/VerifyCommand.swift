@@ -14,18 +14,17 @@ struct VerifyCommand: ParsableCommand {
             named), 2 bad input or usage, 3 the recorded inputs are missing or changed.
             """)
 
-    @Argument(help: "The results folder.")
+    @Argument(help: "The results folder.", completion: Completion.folder)
     var results: String
 
     @Option(help: ArgumentHelp("Re-run only N runs, drawn deterministically from the plan, and check their rows.",
                                valueName: "N"))
     var sample: Int?
 
-    @Option(name: .shortAndLong, help: "Runs executed in parallel (default: number of cores).")
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    @OptionGroup var parallel: JobsOption
+    var jobs: Int { parallel.jobs }
 
     func validate() throws {
-        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
         if let sample, sample < 1 { throw ValidationError("--sample must be at least 1, got \(sample)") }
     }
 

@@ -127,7 +127,7 @@ struct CommandLineTests {
               (["run", "--jobs", "0", "Tests/ReportingTests/Fixtures/small.yaml"], "Error: --jobs must be at least 1, got 0"),
               (["frobnicate"], "Error: Unexpected argument 'frobnicate'"),
               (["list", "strategys"], "Error: The value 'strategys' is invalid for '<topic>'"),
-              (["bench", "--pending", "x"], "Error: --pending must list positive whole numbers"),
+              (["bench", "--pending", "x"], "Error: The value 'x' is invalid for '--pending <N,N,…>'"),
           ])
     func usageErrors(arguments: [String], message: String) throws {
         let out = Self.temporaryFolder()
