@@ -87,11 +87,9 @@ public enum Verification {
                                + "reproduce their rows of runs.csv\(versionNote)")
         }
 
-        let records = try runner.run(plan)
-        var results = ResultSet(manifest: Manifest(suite: suite, options: content.options, directory: directory,
-                                                   provenance: manifest.provenance),
-                                runs: records.map(RunRow.init))
-        _ = try ResultsWriter.render(&results)  // records the new files' hashes in results.manifest
+        let output = try Pipeline.run(suite, options: content.options, directory: directory,
+                                      provenance: manifest.provenance, jobs: jobs, runTimeout: content.options.runTimeout)
+        let (records, results) = (output.records, output.results)
         let outputs = results.manifest.content.outputs
         if outputs["runs.csv"]?.sha256 != content.outputs["runs.csv"]?.sha256 {
             let byIdentity = Dictionary(recorded.runs.map { ($0.identity, $0) }, uniquingKeysWith: { a, _ in a })

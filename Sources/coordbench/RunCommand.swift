@@ -70,12 +70,11 @@ struct RunCommand: ParsableCommand {
         let (journal, done) = (opened.journal, opened.done)
 
         let progress = Progress(total: plan.runs.count, enabled: !quiet && Terminal.stderrIsTerminal)
-        let records = try Runner(jobs: jobs, runTimeout: runTimeout).run(plan, done: done, journal: journal) { finished, total in
-            progress.update(finished)
-        }
+        let output = try Pipeline.run(loaded, options: manifest.content.options, directory: directory,
+                                      provenance: manifest.provenance, jobs: jobs, runTimeout: runTimeout, done: done,
+                                      journal: journal) { finished, _ in progress.update(finished) }
         progress.finish()
-        var results = ResultSet(manifest: manifest, runs: records.map(RunRow.init))
-        let files = try ResultsWriter.render(&results)
+        let (records, files) = (output.records, output.files)
         try ResultsWriter.write(files, to: directory)
         journal.remove()
         if !quiet {

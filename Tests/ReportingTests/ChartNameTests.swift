@@ -27,9 +27,7 @@ struct ChartNameTests {
 
             """])
         let suite = try SuiteLoader.load(path: dir + "/suite.yaml")
-        let plan = RunPlan(suite: suite)
-        var results = ResultSet(records: try Runner(jobs: 2).run(plan), suite: suite)
-        let files = try ResultsWriter.render(&results)
+        let files = try Pipeline.run(suite, jobs: 2).files
         let out = dir + "/out"
         try ResultsWriter.write(files, to: out)
         return (files, out)

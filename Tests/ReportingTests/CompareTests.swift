@@ -15,10 +15,8 @@ struct CompareTests {
                         replications: Int? = nil) throws -> ResultSet {
         let dir = try TestFolders.make(["small.yaml": suite, "small-team.yaml": edit(scenario)])
         let loaded = try SuiteLoader.load(path: dir + "/small.yaml", replications: replications, seed: seed)
-        var results = ResultSet(records: try Runner(jobs: 2).run(RunPlan(suite: loaded)), suite: loaded,
-                                options: Manifest.Options(seed: loaded.seed, replications: replications), directory: dir)
-        _ = try ResultsWriter.render(&results)
-        return results
+        return try Pipeline.run(loaded, options: Manifest.Options(seed: loaded.seed, replications: replications),
+                                directory: dir, jobs: 2).results
     }
 
     static func compare(_ a: ResultSet, _ b: ResultSet, _ options: ResultsComparison.Options = .init()) throws

@@ -15,10 +15,7 @@ struct GoldenTests {
 
     static func render(jobs: Int) throws -> ResultsWriter.Files {
         let suite = try SuiteLoader.load(path: fixtures.appendingPathComponent("small.yaml").path)
-        let plan = RunPlan(suite: suite)
-        let records = try Runner(jobs: jobs).run(plan)
-        var results = ResultSet(records: records, suite: suite, directory: golden.path)
-        return try ResultsWriter.render(&results)
+        return try Pipeline.run(suite, directory: golden.path, jobs: jobs).files
     }
 
     /// Paths in the report depend on where the tests run from; golden files use `Fixtures/`.

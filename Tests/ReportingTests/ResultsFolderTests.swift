@@ -12,9 +12,7 @@ struct ResultsFolderTests {
     static func written(seed: UInt64? = nil, provenance: Manifest.Provenance = .unrecorded) throws -> (String, ResultsWriter.Files) {
         let suite = try SuiteLoader.load(path: GoldenTests.fixtures.appendingPathComponent("small.yaml").path, seed: seed)
         let directory = try TestFolders.make([:])
-        var results = ResultSet(records: try Runner(jobs: 2).run(RunPlan(suite: suite)), suite: suite,
-                                options: Manifest.Options(seed: suite.seed), directory: directory, provenance: provenance)
-        let files = try ResultsWriter.render(&results)
+        let files = try Pipeline.run(suite, directory: directory, provenance: provenance, jobs: 2).files
         try ResultsWriter.write(files, to: directory)
         return (directory, files)
     }
@@ -96,8 +94,7 @@ struct ResultsFolderTests {
 
             """])
         let suite = try SuiteLoader.load(path: dir + "/suite.yaml")
-        var results = ResultSet(records: try Runner(jobs: 2).run(RunPlan(suite: suite)), suite: suite, directory: dir)
-        let report = try ResultsWriter.render(&results).report
+        let report = try Pipeline.run(suite, directory: dir, jobs: 2).files.report
         #expect(report.contains("Against the baseline **round-robin** (Δ = strategy − baseline, paired; p Holm-corrected "
                                 + "over the 4 comparisons of this table):"))
         let rows = report.split(separator: "\n").filter { $0.hasPrefix("| least-loaded | ") || $0.hasPrefix("| skill-routing | ") }
