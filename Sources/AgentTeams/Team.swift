@@ -3,6 +3,9 @@ import SimulationKernel
 
 /// A member of an AI agent team: a model (small, frontier, specialised…) or a human.
 public struct TeamMember: Sendable, Equatable {
+    /// How steeply a member's chance of a correct answer falls with difficulty, when `slope` is not given.
+    public static let defaultSlope = 8.0
+
     public enum Kind: String, Sendable, CaseIterable { case model, human }
 
     public var name: String
@@ -30,7 +33,7 @@ public struct TeamMember: Sendable, Equatable {
     /// Its own call timeout (a human review takes minutes); nil: the scenario's.
     public var timeout: Double?
 
-    public init(name: String, kind: Kind = .model, modelFamily: String, ability: Double, slope: Double = 8,
+    public init(name: String, kind: Kind = .model, modelFamily: String, ability: Double, slope: Double = defaultSlope,
                 latency: Distribution, priceIn: Double = 0, priceOut: Double = 0, pricePerCall: Double = 0,
                 contextLimit: Double = .infinity, errorRate: Double = 0, hangRate: Double = 0, malformedRate: Double = 0,
                 concurrency: Int = 0, timeout: Double? = nil) {
@@ -85,6 +88,12 @@ public struct Roles: Sendable, Equatable {
 
 /// An agent-team scenario: the team, the roles, the tasks and the call policy.
 public struct AgentTeamScenario: Sendable, Equatable {
+    /// Events after which a run stops when `event-budget` is not given.
+    public static let defaultEventBudget = 100_000_000
+    /// A call's timeout and its retries on the same member, when `calls` does not give them.
+    public static let defaultTimeout = 120.0
+    public static let defaultRetries = 1
+
     public var name: String
     public var members: [TeamMember]
     public var roles: Roles
@@ -106,11 +115,11 @@ public struct AgentTeamScenario: Sendable, Equatable {
     /// Simulated time at which the run stops even if tasks remain.
     public var horizon: Double = .infinity
     /// Events after which the run stops even if tasks remain.
-    public var eventBudget: Int = 100_000_000
+    public var eventBudget: Int = defaultEventBudget
 
     public init(name: String, members: [TeamMember], roles: Roles, correlation: Double, taskCount: Int, rate: Double,
                 difficulty: Distribution, risk: Distribution = .constant(0), inputTokens: Distribution = .constant(1000),
-                outputTokens: Distribution = .constant(300), trials: Int = 1, timeout: Double = 120, retries: Int = 1) {
+                outputTokens: Distribution = .constant(300), trials: Int = 1, timeout: Double = defaultTimeout, retries: Int = defaultRetries) {
         self.name = name
         self.members = members
         self.roles = roles

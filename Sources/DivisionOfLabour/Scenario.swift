@@ -85,6 +85,9 @@ public enum FailureDetection: Sendable, Equatable {
 /// `s / (speed_a · skill_a[t])` time units and is correct with probability
 /// `reliability_a · exp(−sensitivity · max(0, d − skill_a[t]))`.
 public struct DivisionOfLabourScenario: Sendable, Equatable {
+    /// Events after which a run stops when `event-budget` is not given.
+    public static let defaultEventBudget = 50_000_000
+
     public var name: String
     public var taskTypes: [String]
     public var agents: [AgentProfile]
@@ -106,7 +109,7 @@ public struct DivisionOfLabourScenario: Sendable, Equatable {
         name: String, taskTypes: [String], agents: [AgentProfile], arrivals: ArrivalProcess,
         workflows: [Workflow], size: Distribution, difficulty: Distribution = .constant(0),
         detection: FailureDetection = .immediate, maxAttempts: Int = 3, skillSensitivity: Double = 3,
-        horizon: Double = .infinity, eventBudget: Int = 50_000_000
+        horizon: Double = .infinity, eventBudget: Int = defaultEventBudget
     ) {
         self.name = name
         self.taskTypes = taskTypes

@@ -67,6 +67,9 @@ public enum DomainSource: Sendable {
 
 /// A complete negotiation scenario: the domain, the negotiators and the deadline.
 public struct NegotiationScenario: Sendable {
+    /// Offers and responses after which a negotiation stops when `event-budget` is not given.
+    public static let defaultEventBudget = 50_000_000
+
     public var name: String
     public var domain: DomainSource
     public var agents: [NegotiatorSpec]
@@ -77,7 +80,7 @@ public struct NegotiationScenario: Sendable {
     public var eventBudget: Int
 
     public init(name: String, domain: DomainSource, agents: [NegotiatorSpec], deadline: Int,
-                eventBudget: Int = 50_000_000) {
+                eventBudget: Int = defaultEventBudget) {
         self.name = name
         self.domain = domain
         self.agents = agents

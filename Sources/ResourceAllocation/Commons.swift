@@ -44,6 +44,9 @@ public struct HarvesterGroup: Sendable, Equatable {
 /// The commons collapses when the stock falls below `collapseBelow · K`; nothing is harvested
 /// after that.
 public struct CommonsScenario: Sendable, Equatable {
+    /// Harvest decisions after which a run stops when `event-budget` is not given.
+    public static let defaultEventBudget = 50_000_000
+
     public var name: String
     public var rounds: Int
     public var capacity: Double
@@ -59,7 +62,7 @@ public struct CommonsScenario: Sendable, Equatable {
     public var eventBudget: Int
 
     public init(name: String, rounds: Int, capacity: Double, growth: Double, initial: Double, collapseBelow: Double = 0.05,
-                noise: Double = 0, groups: [HarvesterGroup], eventBudget: Int = 50_000_000) {
+                noise: Double = 0, groups: [HarvesterGroup], eventBudget: Int = defaultEventBudget) {
         self.eventBudget = eventBudget
         self.name = name
         self.noise = noise

@@ -54,6 +54,11 @@ public struct BidderGroup: Sendable, Equatable {
 /// period is lost), bidders who arrive with a need and a private value per unit, and stay
 /// until their claim is met or the horizon ends.
 public struct MarketScenario: Sendable, Equatable {
+    /// Waiting bidders per period after which a run stops when `event-budget` is not given.
+    public static let defaultEventBudget = 50_000_000
+    /// Periods a bidder may wait before it counts as starved, when `starvation-bound` is not given.
+    public static let defaultStarvationBound = 5
+
     public var name: String
     public var periods: Int
     /// Units supplied per period (drawn per period; whole units when indivisible).
@@ -67,7 +72,7 @@ public struct MarketScenario: Sendable, Equatable {
     public var eventBudget: Int
 
     public init(name: String, periods: Int, supply: Distribution, divisible: Bool, groups: [BidderGroup],
-                starvationBound: Int = 5, eventBudget: Int = 50_000_000) {
+                starvationBound: Int = defaultStarvationBound, eventBudget: Int = defaultEventBudget) {
         self.eventBudget = eventBudget
         self.name = name
         self.periods = periods

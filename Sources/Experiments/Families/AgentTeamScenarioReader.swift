@@ -68,10 +68,10 @@ enum AgentTeamScenarioReader {
             if found.isEmpty { file.error("roles.\(field) must name at least one member", at: node); ok = false }
             return found
         }
-        var timeout: Double? = 120, retries: Int? = 1, fallback: Int?
+        var timeout: Double? = AgentTeamScenario.defaultTimeout, retries: Int? = AgentTeamScenario.defaultRetries, fallback: Int?
         if let node = top["calls"], let calls = Fields(node, in: file, what: "calls", allowed: ["timeout", "retries", "fallback"]) {
-            timeout = calls.number("timeout", what: "calls", default: 120, in: 0...1e12, exclusiveLower: true)
-            retries = calls.integer("retries", what: "calls", default: 1, in: 0...100)
+            timeout = calls.number("timeout", what: "calls", default: AgentTeamScenario.defaultTimeout, in: 0...1e12, exclusiveLower: true)
+            retries = calls.integer("retries", what: "calls", default: AgentTeamScenario.defaultRetries, in: 0...100)
             fallback = member(calls["fallback"], field: "fallback")
         }
         var roles: Roles?
@@ -98,7 +98,7 @@ enum AgentTeamScenarioReader {
         }
         let horizon = top.number("horizon", what: "scenario", default: .infinity, in: 0...Double.infinity,
                                  exclusiveLower: true)
-        let budget = top.eventBudget(default: 100_000_000)
+        let budget = top.eventBudget(default: AgentTeamScenario.defaultEventBudget)
         guard ok, let count, let rate, let trials, let difficulty, let risk, let input, let output, let correlation,
               let timeout, let retries, let roles, let horizon, let budget else { return nil }
         var scenario = AgentTeamScenario(
@@ -121,7 +121,7 @@ enum AgentTeamScenarioReader {
         }
         let modelFamily = fields.string("family", what: what) ?? name
         let ability = fields.number("ability", what: what, in: -10...10)
-        let slope = fields.number("slope", what: what, default: 8, in: 0...1000, exclusiveLower: true)
+        let slope = fields.number("slope", what: what, default: TeamMember.defaultSlope, in: 0...1000, exclusiveLower: true)
         let latency = fields.required("latency", what: what).flatMap { file.distribution($0, field: "latency") }
         var prices: (Double, Double, Double)? = (0, 0, 0)
         if let node = fields["price"], let price = Fields(node, in: file, what: "price", allowed: ["input", "output", "call"]) {

@@ -12,7 +12,7 @@ enum DivisionOfLabourScenarioReader {
         guard let top = Fields(root, in: file, what: "scenario", allowed: topKeys) else { return nil }
         let horizon = top.number("horizon", what: "scenario", default: .infinity, in: 0...Double.infinity,
                                  exclusiveLower: true)
-        let budget = top.eventBudget(default: 50_000_000)
+        let budget = top.eventBudget(default: DivisionOfLabourScenario.defaultEventBudget)
 
         // Task types.
         var types: [String] = []

@@ -36,7 +36,7 @@ enum NegotiationScenarioReader {
                 ok = false
             }
         }
-        let budget = top.eventBudget(default: 50_000_000)
+        let budget = top.eventBudget(default: NegotiationScenario.defaultEventBudget)
         guard ok, let deadline, let domain, let budget else { return nil }
         if let slices = domain.split {
             guard agents.count == 2 else {

@@ -13,7 +13,7 @@ enum MarketScenarioReader {
     static func read(_ root: Node, name: String, in file: ConfigFile) -> MarketScenario? {
         guard let top = Fields(root, in: file, what: "scenario", allowed: topKeys) else { return nil }
         let periods = top.integer("periods", what: "scenario", in: 1...1_000_000)
-        let bound = top.integer("starvation-bound", what: "scenario", default: 5, in: 0...1_000_000)
+        let bound = top.integer("starvation-bound", what: "scenario", default: MarketScenario.defaultStarvationBound, in: 0...1_000_000)
         var supply: Distribution?
         var divisible: Bool? = true
         if let node = top.required("supply", what: "scenario"),
@@ -45,7 +45,7 @@ enum MarketScenarioReader {
                 ok = false
             }
         }
-        let budget = top.eventBudget(default: 50_000_000)
+        let budget = top.eventBudget(default: MarketScenario.defaultEventBudget)
         guard ok, let periods, let bound, let supply, let divisible, let budget else { return nil }
         return MarketScenario(name: name, periods: periods, supply: supply, divisible: divisible, groups: groups,
                               starvationBound: bound, eventBudget: budget)
@@ -140,7 +140,7 @@ enum CommonsScenarioReader {
                 ok = false
             }
         }
-        let budget = top.eventBudget(default: 50_000_000)
+        let budget = top.eventBudget(default: CommonsScenario.defaultEventBudget)
         guard ok, let rounds, let resource, let budget else { return nil }
         return CommonsScenario(name: name, rounds: rounds, capacity: resource.0, growth: resource.1, initial: resource.2,
                                collapseBelow: resource.3, noise: resource.4, groups: groups, eventBudget: budget)
