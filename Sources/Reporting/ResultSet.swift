@@ -79,24 +79,11 @@ extension ResultSet {
     public static func load(_ directory: String, checkHash: Bool = true) throws(ResultsError) -> ResultSet {
         func read(_ name: String) throws(ResultsError) -> Data {
             let path = (directory as NSString).appendingPathComponent(name)
-            // A regular file of bounded size: a results folder may come from anyone.
-            var info = stat()
-            if lstat(path, &info) == 0 {
-                guard (info.st_mode & S_IFMT) == S_IFREG else {
-                    throw ResultsError("\(path): not a regular file")
-                }
-                guard Int64(info.st_size) <= maximumFileSize else {
-                    throw ResultsError("\(path): larger than \(formatBytes(Double(maximumFileSize))), the most read")
-                }
+            switch try BoundedRead.file(path, limit: maximumFileSize) {
+            case .contents(let data): return data
+            case .missing: throw ResultsError("\(path): no such file; is \(directory) a folder written by coordbench run?")
+            case let refused: throw ResultsError("\(path): \(refused.refusal)")
             }
-            let data: Data?
-            do {
-                data = try SafeFile.readFile(path)
-            } catch {
-                throw ResultsError("\(error)")
-            }
-            guard let data else { throw ResultsError("\(path): no such file; is \(directory) a folder written by coordbench run?") }
-            return data
         }
         let manifestPath = (directory as NSString).appendingPathComponent("manifest.json")
         let manifest: Manifest
@@ -120,6 +107,43 @@ extension ResultSet {
         }
         let runs = try Tables.readRuns(String(decoding: data, as: UTF8.self), path: runsPath, manifest: manifest)
         return ResultSet(manifest: manifest, runs: runs)
+    }
+}
+
+/// A file that may come from anyone — a results folder's, or an input its manifest names —
+/// read only when it is a regular file of bounded size, so a device, pipe or huge file is
+/// never read.
+enum BoundedRead {
+    case missing
+    case notRegular
+    case tooLarge(limit: Int64)
+    case contents(Data)
+
+    /// `path`'s contents when it is a regular file of at most `limit` bytes. A symbolic link is
+    /// judged by its target when `followingLinks`, else refused (it is not a regular file).
+    static func file(_ path: String, limit: Int64, followingLinks: Bool = false) throws(ResultsError) -> BoundedRead {
+        do {
+            var info = stat()
+            guard (followingLinks ? stat(path, &info) : lstat(path, &info)) == 0 else {
+                // Let the read say why (no such file, or the system's reason).
+                return try SafeFile.readFile(path).map(BoundedRead.contents) ?? .missing
+            }
+            guard (info.st_mode & S_IFMT) == S_IFREG else { return .notRegular }
+            guard Int64(info.st_size) <= limit else { return .tooLarge(limit: limit) }
+            return try SafeFile.readFile(path).map(BoundedRead.contents) ?? .missing
+        } catch {
+            throw ResultsError("\(error)")
+        }
+    }
+
+    /// Why a file was not read, as a message's tail.
+    var refusal: String {
+        switch self {
+        case .missing: "no such file"
+        case .notRegular: "not a regular file"
+        case .tooLarge(let limit): "larger than \(formatBytes(Double(limit))), the most read"
+        case .contents: "read"
+        }
     }
 }
 

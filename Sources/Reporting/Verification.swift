@@ -26,7 +26,12 @@ public enum Verification {
         for name in ["runs.csv", "summary.csv", "results.json"] {
             guard let expected = content.outputs[name] else { continue }
             let path = (directory as NSString).appendingPathComponent(name)
-            guard let data = try SafeFile.readFile(path) else { return .differs("\(path) is missing") }
+            let data: Data
+            switch try BoundedRead.file(path, limit: ResultSet.maximumFileSize) {
+            case .contents(let contents): data = contents
+            case .missing: return .differs("\(path) is missing")
+            case let refused: return .differs("\(path): \(refused.refusal)")
+            }
             if Manifest.sha256(data) != expected.sha256 {
                 return .differs("\(path) is not the file manifest.json records (SHA-256 \(Manifest.sha256(data).prefix(12))… "
                                 + "instead of \(expected.sha256.prefix(12))…): it was changed after it was written")
@@ -38,13 +43,13 @@ public enum Verification {
         var problems: [String] = []
         func check(_ path: String, sha256: String, what: String) {
             // Only a regular file of an input's size is read (a manifest may point anywhere).
-            var info = stat()
-            guard stat(path, &info) == 0 else {
+            let data: Data
+            switch try? BoundedRead.file(path, limit: Int64(ConfigFile.maximumFileSize), followingLinks: true) {
+            case .contents(let contents)?: data = contents
+            case .missing?:
                 problems.append("\(what) \(path) is missing")
                 return
-            }
-            guard (info.st_mode & S_IFMT) == S_IFREG, info.st_size <= ConfigFile.maximumFileSize,
-                  let data = try? SafeFile.readFile(path) else {
+            default:
                 problems.append("\(what) \(path) is not a readable input file")
                 return
             }
@@ -73,15 +78,8 @@ public enum Verification {
                 .map { plan.runs[$0] }
             let subplan = RunPlan(suite: suite, runs: Array(chosen))
             let records = try runner.run(subplan)
-            let byIdentity = Dictionary(recorded.runs.map { ($0.identity, $0) }, uniquingKeysWith: { a, _ in a })
-            for record in records {
-                let now = RunRow(record)
-                guard let then = byIdentity[now.identity] else {
-                    return .differs("run \(now.identity) is in the plan but not in runs.csv")
-                }
-                if let difference = difference(then, now, metrics: recorded.metrics(family: now.family)) {
-                    return .differs("first differing run: \(now.identity): \(difference)\(versionNote)")
-                }
+            if let difference = firstDifference(records.map(RunRow.init), recorded: recorded) {
+                return .differs(difference + versionNote)
             }
             return .reproduced("\(grouped(records.count)) of \(grouped(plan.runs.count)) runs (a deterministic sample) "
                                + "reproduce their rows of runs.csv\(versionNote)")
@@ -92,14 +90,8 @@ public enum Verification {
         let (records, results) = (output.records, output.results)
         let outputs = results.manifest.content.outputs
         if outputs["runs.csv"]?.sha256 != content.outputs["runs.csv"]?.sha256 {
-            let byIdentity = Dictionary(recorded.runs.map { ($0.identity, $0) }, uniquingKeysWith: { a, _ in a })
-            for now in results.runs {
-                guard let then = byIdentity[now.identity] else {
-                    return .differs("run \(now.identity) is in the plan but not in runs.csv\(versionNote)")
-                }
-                if let difference = difference(then, now, metrics: recorded.metrics(family: now.family)) {
-                    return .differs("first differing run: \(now.identity): \(difference)\(versionNote)")
-                }
+            if let difference = firstDifference(results.runs, recorded: recorded) {
+                return .differs(difference + versionNote)
             }
             return .differs("runs.csv differs from the re-run (the same runs, in another order or form)\(versionNote)")
         }
@@ -109,6 +101,19 @@ public enum Verification {
         return .reproduced("\(grouped(records.count)) runs reproduce runs.csv (SHA-256 "
                            + "\(content.outputs["runs.csv"]?.sha256.prefix(12) ?? "")…), summary.csv and results.json "
                            + "byte for byte\(versionNote)")
+    }
+
+    /// The first of `runs` (re-run now) missing from `recorded` or differing from its recorded
+    /// row, said in a line; nil when all match.
+    static func firstDifference(_ runs: [RunRow], recorded: ResultSet) -> String? {
+        let byIdentity = Dictionary(recorded.runs.map { ($0.identity, $0) }, uniquingKeysWith: { a, _ in a })
+        for now in runs {
+            guard let then = byIdentity[now.identity] else { return "run \(now.identity) is in the plan but not in runs.csv" }
+            if let difference = difference(then, now, metrics: recorded.metrics(family: now.family)) {
+                return "first differing run: \(now.identity): \(difference)"
+            }
+        }
+        return nil
     }
 
     /// How two records of one run differ, or nil when they are the same.
