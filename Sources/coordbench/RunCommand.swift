@@ -70,8 +70,7 @@ struct RunCommand: ParsableCommand {
         let (journal, done) = (opened.journal, opened.done)
 
         let progress = Progress(total: plan.runs.count, enabled: !quiet && Terminal.stderrIsTerminal)
-        let output = try Pipeline.run(loaded, options: manifest.content.options, directory: directory,
-                                      provenance: manifest.provenance, jobs: jobs, runTimeout: runTimeout, done: done,
+        let output = try Pipeline.run(plan: plan, manifest: manifest, jobs: jobs, runTimeout: runTimeout, done: done,
                                       journal: journal) { finished, _ in progress.update(finished) }
         progress.finish()
         let (records, files) = (output.records, output.files)
