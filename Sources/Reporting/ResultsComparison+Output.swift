@@ -128,9 +128,6 @@ extension ResultsComparison {
                                effectSize: finite(t.effectSize), p: finite(row.p), pHolm: finite(row.adjustedP),
                                threshold: row.threshold.description, verdict: row.verdict)
             })
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        return String(decoding: try encoder.encode(document), as: UTF8.self) + "\n"
+        return String(decoding: try Manifest.encoder(pretty: true).encode(document), as: UTF8.self) + "\n"
     }
 }

@@ -151,9 +151,10 @@ public struct ResultsComparison: Sendable {
                 func describe(_ runs: [RunRow], side: String) -> String? {
                     guard let first = runs.first else { return nil }
                     var cells: [String] = []
+                    var seen: Set<String> = []
                     for run in runs {
                         let cell = "\(run.scenario) [\(run.pointLabel)] \(run.strategy)"
-                        if !cells.contains(cell) { cells.append(cell) }
+                        if seen.insert(cell).inserted { cells.append(cell) }
                     }
                     return "\(grouped(runs.count)) run\(runs.count == 1 ? "" : "s") only in \(side) (in "
                         + cells.prefix(3).joined(separator: "; ") + (cells.count > 3 ? "; and \(cells.count - 3) more" : "")

@@ -26,8 +26,9 @@ public enum ResultsWriter {
     public static func render(_ results: inout ResultSet) throws -> Files {
         let groups = ComparisonGroup.groups(results)
         let runs = Tables.runs(results)
-        let summary = Tables.summary(groups)
-        let json = try Tables.json(results, groups: groups)
+        let cells = Tables.summaryCells(groups)
+        let summary = Tables.summary(cells)
+        let json = try Tables.json(results, cells: cells)
         results.manifest.content.outputs = [
             "runs.csv": Manifest.FileRecord(sha256: Manifest.sha256(runs), bytes: runs.utf8.count),
             "summary.csv": Manifest.FileRecord(sha256: Manifest.sha256(summary), bytes: summary.utf8.count),

@@ -2,6 +2,7 @@ import Foundation
 import Experiments
 import SimulationKernel
 import Statistics
+import Vocabulary
 
 /// `runs.csv`, `summary.csv` and `results.json`: plain data that loads in pandas and R
 /// without options. Key columns are never empty (an entry without a grid is at point
@@ -44,29 +45,45 @@ public enum Tables {
     static let summaryColumns = ["scenario", "family", "point", "strategy", "metric", "unit", "direction", "n", "mean", "sd",
                                  "ci_low", "ci_high", "interval", "confidence"]
 
-    /// Per scenario × grid point × strategy × metric: n, mean, sd and the interval of the mean
-    /// (`t`, or `wilson` for a 0/1 metric).
-    public static func summary(_ groups: [ComparisonGroup]) -> String {
-        var text = CSV.line(summaryColumns)
-        for group in groups {
-            for (s, strategy) in group.strategies.enumerated() {
-                for (m, metric) in group.metrics.enumerated() {
-                    let interval = group.interval(strategy: s, metric: m)
-                    let sum = interval.summary
-                    text += CSV.line([group.scenario.name, group.scenario.family, group.pointLabel, strategy,
-                                      metric.name, metric.unit, metric.direction.rawValue, String(sum.n),
-                                      CSV.statistic(sum.mean), CSV.statistic(sum.sd), CSV.statistic(interval.lower),
-                                      CSV.statistic(interval.upper), interval.method.rawValue,
-                                      CSV.statistic(group.confidence)])
+    /// One row of the summary: a scenario × grid point × strategy × metric and the interval of
+    /// its mean. `summary.csv` and `results.json` are both written from these.
+    public struct SummaryCell: Sendable {
+        public let group: ComparisonGroup
+        public let strategy: String
+        public let metric: MetricDescriptor
+        public let interval: MeanInterval
+    }
+
+    /// Every summary cell of `groups`, in the files' order.
+    public static func summaryCells(_ groups: [ComparisonGroup]) -> [SummaryCell] {
+        groups.flatMap { group in
+            group.strategies.enumerated().flatMap { s, strategy in
+                group.metrics.enumerated().map { m, metric in
+                    SummaryCell(group: group, strategy: strategy, metric: metric, interval: group.interval(strategy: s, metric: m))
                 }
             }
+        }
+    }
+
+    /// Per scenario × grid point × strategy × metric: n, mean, sd and the interval of the mean
+    /// (`t`, or `wilson` for a 0/1 metric).
+    public static func summary(_ cells: [SummaryCell]) -> String {
+        var text = CSV.line(summaryColumns)
+        for cell in cells {
+            let (group, metric, interval) = (cell.group, cell.metric, cell.interval)
+            let sum = interval.summary
+            text += CSV.line([group.scenario.name, group.scenario.family, group.pointLabel, cell.strategy,
+                              metric.name, metric.unit, metric.direction.rawValue, String(sum.n),
+                              CSV.statistic(sum.mean), CSV.statistic(sum.sd), CSV.statistic(interval.lower),
+                              CSV.statistic(interval.upper), interval.method.rawValue,
+                              CSV.statistic(group.confidence)])
         }
         return text
     }
 
     /// `results.json`: the metrics' definitions, the summary rows and every run, for tools
     /// that prefer JSON. Undefined values are `null`.
-    public static func json(_ results: ResultSet, groups: [ComparisonGroup]) throws -> String {
+    public static func json(_ results: ResultSet, cells: [SummaryCell]) throws -> String {
         struct Metric: Encodable {
             let family, name, unit, direction, definition: String
             let key, binary: Bool
@@ -93,20 +110,16 @@ public enum Tables {
         }
         func finite(_ x: Double) -> Double? { x.isFinite ? x : nil }
         let content = results.manifest.content
-        var rows: [Row] = []
-        for group in groups {
-            for (s, strategy) in group.strategies.enumerated() {
-                for (m, metric) in group.metrics.enumerated() {
-                    let interval = group.interval(strategy: s, metric: m)
-                    rows.append(Row(scenario: group.scenario.name, family: group.scenario.family, point: group.pointLabel,
-                                    strategy: strategy, metric: metric.name, interval: interval.method.rawValue,
-                                    n: interval.summary.n, mean: finite(interval.summary.mean), sd: finite(interval.summary.sd),
-                                    ciLow: finite(interval.lower), ciHigh: finite(interval.upper)))
-                }
-            }
+        let rows = cells.map { cell in
+            let (group, interval) = (cell.group, cell.interval)
+            return Row(scenario: group.scenario.name, family: group.scenario.family, point: group.pointLabel,
+                       strategy: cell.strategy, metric: cell.metric.name, interval: interval.method.rawValue,
+                       n: interval.summary.n, mean: finite(interval.summary.mean), sd: finite(interval.summary.sd),
+                       ciLow: finite(interval.lower), ciHigh: finite(interval.upper))
         }
+        let metricNames = Dictionary(uniqueKeysWithValues: content.families.map { ($0.name, $0.metrics.map(\.name)) })
         let runs = results.runs.map { run in
-            let names = results.metrics(family: run.family).map(\.name)
+            let names = metricNames[run.family] ?? []
             return Run(run: run.identity, scenario: run.scenario, family: run.family, point: run.pointLabel,
                        strategy: run.strategy, stopReason: run.stopReason.rawValue, replication: run.replication,
                        events: run.events, seed: run.seed,
@@ -120,9 +133,6 @@ public enum Tables {
                                             definition: $0.definition, key: $0.key, binary: $0.binary) }
             },
             summary: rows, runs: runs)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        return String(decoding: try encoder.encode(document), as: UTF8.self) + "\n"
+        return String(decoding: try Manifest.encoder(pretty: false).encode(document), as: UTF8.self) + "\n"
     }
 }
