@@ -30,8 +30,8 @@ struct ShippedScenarioTests {
         for (metric, better) in [("success-rate", 1.0), ("cost-per-success", -1.0)] {
             let skill = Self.metric(metric, of: scenario, "skill-routing", replications: 10)
             let naive = Self.metric(metric, of: scenario, "round-robin", replications: 10)
-            let test = PairedComparison(skill, naive)
-            #expect(test.meanDifference * better > 0, "\(metric)")
+            let test = TwoSampleComparison(pairedBaseline: naive, current: skill)
+            #expect(test.difference * better > 0, "\(metric)")
             #expect(test.pValue < 0.01, "\(metric): p = \(test.pValue)")
         }
     }
@@ -42,8 +42,9 @@ struct ShippedScenarioTests {
             path: Self.scenarios.appendingPathComponent("division-of-labour/mmc-team.yaml").path)
         let central = Self.metric("mean-queue-wait", of: scenario, "least-loaded", replications: 10)
         for push in ["random", "round-robin"] {
-            let test = PairedComparison(Self.metric("mean-queue-wait", of: scenario, push, replications: 10), central)
-            #expect(test.meanDifference > 0 && test.pValue < 0.01, "\(push)")
+            let test = TwoSampleComparison(pairedBaseline: central,
+                                           current: Self.metric("mean-queue-wait", of: scenario, push, replications: 10))
+            #expect(test.difference > 0 && test.pValue < 0.01, "\(push)")
         }
     }
 }

@@ -120,7 +120,7 @@ struct TwoSampleComparisonTests {
         #expect(unpaired == TwoSampleComparison(unpairedBaseline: Self.baseline, current: Self.currentUnpaired))
     }
 
-    @Test("zero spread: p is 1 or 0 and the interval has no width, like PairedComparison")
+    @Test("zero spread: p is 1 or 0 and the interval has no width")
     func zeroSpread() {
         let shifted = TwoSampleComparison(pairedBaseline: [1, 2, 3], current: [3, 4, 5])
         #expect(shifted.pValue == 0 && shifted.differenceLower == 2 && shifted.differenceUpper == 2)

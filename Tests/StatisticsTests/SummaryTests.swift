@@ -50,11 +50,11 @@ struct SummaryTests {
     @Test("paired t-test against a hand-computed value")
     func paired() {
         // Differences 1, 2, 3, 2, 2: mean 2, sd √0.5, t = 2/(√0.5/√5) = 6.3246, df 4 → p = 0.003198.
-        let test = PairedComparison([11, 12, 13, 12, 12], [10, 10, 10, 10, 10])
-        #expect(test.n == 5)
-        #expect(test.meanDifference == 2)
+        let test = TwoSampleComparison(pairedBaseline: [10, 10, 10, 10, 10], current: [11, 12, 13, 12, 12])
+        #expect(test.nCurrent == 5)
+        #expect(test.difference == 2)
         #expect(abs(test.pValue - 0.0031982) < 1e-6)
-        let same = PairedComparison([1, 2, 3], [1, 2, 3])
+        let same = TwoSampleComparison(pairedBaseline: [1, 2, 3], current: [1, 2, 3])
         #expect(same.pValue == 1)
     }
 }
