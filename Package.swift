@@ -3,7 +3,7 @@ import PackageDescription
 
 // Layers, bottom to top; every dependency points down this list:
 //   CGSL → SimulationKernel → {DivisionOfLabour, Negotiation, ResourceAllocation, AgentTeams} → Experiments
-//        → Reporting → coordbench
+//        → Reporting → CoordbenchKit (the command line, as a library) → coordbench (its executable)
 //   Vocabulary (metric and strategy descriptors, shared by the families and everything above them)
 //   CGSL → Statistics → Reporting
 let package = Package(
@@ -13,6 +13,8 @@ let package = Package(
         .executable(name: "coordbench", targets: ["coordbench"]),
         .library(name: "SimulationKernel", targets: ["SimulationKernel"]),
         .library(name: "Experiments", targets: ["Experiments"]),
+        // What a user's own package depends on to add strategies and families (see examples/).
+        .library(name: "CoordbenchKit", targets: ["CoordbenchKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -41,14 +43,15 @@ let package = Package(
         ),
         .target(name: "Reporting", dependencies: ["Experiments", "Vocabulary", "Statistics", .product(name: "Crypto", package: "swift-crypto"),
                                                    .product(name: "CSV", package: "CSV.swift")]),
-        .executableTarget(
-            name: "coordbench",
+        .target(
+            name: "CoordbenchKit",
             dependencies: [
                 "SimulationKernel", "Vocabulary", "DivisionOfLabour", "Negotiation", "ResourceAllocation", "AgentTeams", "Experiments",
                 "Statistics", "Reporting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(name: "coordbench", dependencies: ["CoordbenchKit"]),
         .testTarget(name: "SimulationKernelTests", dependencies: ["SimulationKernel"]),
         .testTarget(name: "DivisionOfLabourTests", dependencies: ["DivisionOfLabour", "SimulationKernel", "Vocabulary", "Statistics"]),
         .testTarget(name: "NegotiationTests", dependencies: ["Negotiation", "SimulationKernel"], exclude: ["Golden"]),

@@ -117,9 +117,16 @@ public struct AgentTeamScenario: Sendable, Equatable {
     /// Events after which the run stops even if tasks remain.
     public var eventBudget: Int = defaultEventBudget
 
+    /// Defaults of fields a scenario may leave out.
+    public static let defaultRisk = Distribution.constant(0)
+    public static let defaultInputTokens = Distribution.constant(1000)
+    public static let defaultOutputTokens = Distribution.constant(300)
+    public static let defaultTrials = 1
+
     public init(name: String, members: [TeamMember], roles: Roles, correlation: Double, taskCount: Int, rate: Double,
-                difficulty: Distribution, risk: Distribution = .constant(0), inputTokens: Distribution = .constant(1000),
-                outputTokens: Distribution = .constant(300), trials: Int = 1, timeout: Double = defaultTimeout, retries: Int = defaultRetries) {
+                difficulty: Distribution, risk: Distribution = defaultRisk, inputTokens: Distribution = defaultInputTokens,
+                outputTokens: Distribution = defaultOutputTokens, trials: Int = defaultTrials,
+                timeout: Double = defaultTimeout, retries: Int = defaultRetries) {
         self.name = name
         self.members = members
         self.roles = roles

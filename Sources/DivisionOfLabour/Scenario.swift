@@ -24,7 +24,13 @@ public struct AgentProfile: Sendable, Equatable {
     /// 0 means the agent cannot perform that type.
     public var skills: [Double]
 
-    public init(name: String, role: Role, speed: Double, costRate: Double, reliability: Double, skills: [Double]) {
+    /// Defaults of fields a scenario may leave out.
+    public static let defaultSpeed = 1.0
+    public static let defaultCostRate = 1.0
+    public static let defaultReliability = 1.0
+
+    public init(name: String, role: Role, speed: Double = defaultSpeed, costRate: Double = defaultCostRate,
+                reliability: Double = defaultReliability, skills: [Double]) {
         self.name = name
         self.role = role
         self.speed = speed
@@ -87,6 +93,10 @@ public enum FailureDetection: Sendable, Equatable {
 public struct DivisionOfLabourScenario: Sendable, Equatable {
     /// Events after which a run stops when `event-budget` is not given.
     public static let defaultEventBudget = 50_000_000
+    /// Attempts a step gets before its job fails, when a scenario does not say.
+    public static let defaultMaxAttempts = 3
+    /// How sharply success falls with difficulty beyond skill, when a scenario does not say.
+    public static let defaultSkillSensitivity = 3.0
 
     public var name: String
     public var taskTypes: [String]
@@ -108,7 +118,8 @@ public struct DivisionOfLabourScenario: Sendable, Equatable {
     public init(
         name: String, taskTypes: [String], agents: [AgentProfile], arrivals: ArrivalProcess,
         workflows: [Workflow], size: Distribution, difficulty: Distribution = .constant(0),
-        detection: FailureDetection = .immediate, maxAttempts: Int = 3, skillSensitivity: Double = 3,
+        detection: FailureDetection = .immediate, maxAttempts: Int = defaultMaxAttempts,
+        skillSensitivity: Double = defaultSkillSensitivity,
         horizon: Double = .infinity, eventBudget: Int = defaultEventBudget
     ) {
         self.name = name

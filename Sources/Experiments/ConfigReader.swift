@@ -219,16 +219,23 @@ public final class ConfigFile {
 
 }
 
-/// Reads the fields of one YAML mapping, checking keys against the allowed ones.
-struct Fields {
-    let file: ConfigFile
-    let node: Node
-    let pairs: [(key: Node, value: Node)]
+/// Reads the fields of one YAML mapping, checking keys against the allowed ones: what a
+/// family's `read` uses to turn its part of a scenario file into values, reporting each
+/// problem at its position (`path:line:column: error:`) and going on to find the next.
+///
+/// ```swift
+/// guard let fields = Fields(root, in: file, what: "scenario", allowed: ["name", "family", "jurors"]),
+///       let jurors = fields.integer("jurors", what: "scenario", in: 1...1001) else { return nil }
+/// ```
+public struct Fields {
+    public let file: ConfigFile
+    public let node: Node
+    public let pairs: [(key: Node, value: Node)]
     /// Position in `pairs` of each key's first occurrence (look-ups stay O(1) in long mappings).
     let positions: [String: Int]
 
     /// Nil (with a diagnostic) when `node` is not a mapping. Unknown keys are reported at once.
-    init?(_ node: Node, in file: ConfigFile, what: String, allowed: [String]) {
+    public init?(_ node: Node, in file: ConfigFile, what: String, allowed: [String]) {
         guard case .mapping(let mapping) = node else {
             file.error("\(what) must be a mapping of keys to values", at: node)
             return nil
@@ -251,23 +258,25 @@ struct Fields {
         self.positions = positions
     }
 
-    subscript(key: String) -> Node? { positions[key].map { pairs[$0].value } }
+    /// The value of `key`, if present.
+    public subscript(key: String) -> Node? { positions[key].map { pairs[$0].value } }
 
-    func has(_ key: String) -> Bool { self[key] != nil }
+    public func has(_ key: String) -> Bool { self[key] != nil }
 
     /// The node of a required key; a diagnostic at the mapping when it is missing.
-    func required(_ key: String, what: String) -> Node? {
+    public func required(_ key: String, what: String) -> Node? {
         if let value = self[key] { return value }
         file.error("missing field '\(key)' in \(what)", at: node)
         return nil
     }
 
-    func string(_ key: String, what: String, required: Bool = false) -> String? {
+    /// A single value as text; nil when absent (a diagnostic if `required`) or not a single value.
+    public func string(_ key: String, what: String, required: Bool = false) -> String? {
         guard let value = required ? self.required(key, what: what) : self[key] else { return nil }
         return scalarString(value, field: key)
     }
 
-    func scalarString(_ value: Node, field: String) -> String? {
+    public func scalarString(_ value: Node, field: String) -> String? {
         guard case .scalar(let scalar) = value else {
             file.error("field '\(field)' must be a single value", at: value)
             return nil
@@ -275,19 +284,21 @@ struct Fields {
         return scalar.string
     }
 
-    /// A number in `range`; `default` when absent; nil (with a diagnostic) when invalid.
-    func number(_ key: String, what: String, default fallback: Double? = nil, in range: ClosedRange<Double>,
+    /// A number in `range`; `default` when absent (required when there is no default); nil
+    /// (with a diagnostic) when invalid.
+    public func number(_ key: String, what: String, default fallback: Double? = nil, in range: ClosedRange<Double>,
                 exclusiveLower: Bool = false) -> Double? {
         guard let value = fallback == nil ? required(key, what: what) : self[key] else { return fallback }
         return file.number(value, field: key, in: range, exclusiveLower: exclusiveLower)
     }
 
     /// The optional `event-budget` of a scenario: events after which a run stops.
-    func eventBudget(default fallback: Int) -> Int? {
+    public func eventBudget(default fallback: Int) -> Int? {
         integer("event-budget", what: "scenario", default: fallback, in: 1...Int(Int32.max))
     }
 
-    func integer(_ key: String, what: String, default fallback: Int? = nil, in range: ClosedRange<Int>) -> Int? {
+    /// A whole number in `range`; `default` when absent (required when there is no default).
+    public func integer(_ key: String, what: String, default fallback: Int? = nil, in range: ClosedRange<Int>) -> Int? {
         guard let value = fallback == nil ? required(key, what: what) : self[key] else { return fallback }
         return file.integer(value, field: key, in: range)
     }
@@ -307,11 +318,12 @@ extension ConfigFile {
     static let distributionKeys = ["distribution"] + Array(Set(Distribution.catalogue.flatMap(\.parameters))).sorted()
 
     /// A node's text for a message: a scalar quoted and cut short, a collection named.
-    func quoted(_ value: Node) -> String {
+    public func quoted(_ value: Node) -> String {
         "'" + excerpt(value.string ?? "a collection") + "'"
     }
 
-    func number(_ value: Node, field: String, in range: ClosedRange<Double>, exclusiveLower: Bool = false) -> Double? {
+    /// `value` as a number in `range`; nil (with a diagnostic) when it is not one.
+    public func number(_ value: Node, field: String, in range: ClosedRange<Double>, exclusiveLower: Bool = false) -> Double? {
         guard case .scalar(let scalar) = value, let number = Double(trimmed(scalar.string)) else {
             error("field '\(field)' must be a number, got \(quoted(value))", at: value)
             return nil
@@ -331,7 +343,8 @@ extension ConfigFile {
         return number
     }
 
-    func integer(_ value: Node, field: String, in range: ClosedRange<Int>) -> Int? {
+    /// `value` as a whole number in `range`; nil (with a diagnostic) when it is not one.
+    public func integer(_ value: Node, field: String, in range: ClosedRange<Int>) -> Int? {
         guard case .scalar(let scalar) = value, let number = Int(scalar.string) else {
             let tooLarge = value.string.flatMap { Double($0) }.map { $0.isFinite && $0 == $0.rounded() } ?? false
             error("field '\(field)' must be a whole number" + (tooLarge ? " from \(range.lowerBound) to \(range.upperBound)" : "")
@@ -348,7 +361,7 @@ extension ConfigFile {
     }
 
     /// A list of scalars (or a single scalar, read as a one-element list).
-    func stringList(_ value: Node, field: String) -> [(String, Node)]? {
+    public func stringList(_ value: Node, field: String) -> [(String, Node)]? {
         switch value {
         case .scalar(let scalar): return [(scalar.string, value)]
         case .sequence(let sequence):
@@ -369,7 +382,7 @@ extension ConfigFile {
 
     /// A distribution written as `{distribution: NAME, PARAM: VALUE…}` or as a bare number
     /// (a constant).
-    func distribution(_ value: Node, field: String) -> Distribution? {
+    public func distribution(_ value: Node, field: String) -> Distribution? {
         guard let distribution = parseDistribution(value, field: field) else { return nil }
         // The edge for numerical traps: a distribution whose mean or quantiles are not finite
         // (odd parameters meeting GSL's inverse CDFs) is refused here, at its position, rather

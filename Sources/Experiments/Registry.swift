@@ -3,17 +3,70 @@ import DivisionOfLabour
 import Negotiation
 import ResourceAllocation
 
-/// The families coordbench knows — the one list of them. Each family's conformance to
-/// `ScenarioFamily` lives beside its YAML reader in `Families/`.
-public enum Registry {
-    public static let families: [Family] = [
+/// The families a run knows, with their strategies. `Registry.builtIn` is coordbench's own
+/// list — the one place that names its families; each family's conformance to
+/// `ScenarioFamily` lives beside its YAML reader in `Families/`. A user's package extends it
+/// with its own families and strategies (`adding(families:strategies:)`) and passes the result
+/// to the loaders, or to `Coordbench.main`.
+public struct Registry: Sendable {
+    /// In the order `coordbench list` shows them.
+    public let families: [Family]
+
+    /// coordbench's own families.
+    public static let builtIn = Registry(checked: [
         Family(DivisionOfLabourFamily.self),
         Family(NegotiationFamily.self),
         Family(ResourceAllocationFamily.self),
         Family(CommonsFamily.self),
         Family(AgentTeamFamily.self),
-    ]
+    ])
+
+    init(checked families: [Family]) { self.families = families }
 
     /// The family named `name`, if registered.
-    public static func family(named name: String) -> Family? { families.first { $0.name == name } }
+    public func family(named name: String) -> Family? { families.first { $0.name == name } }
+
+    /// This registry with `families` after its own and `strategies` added to the families
+    /// they name. Throws when a family or strategy name is taken or empty, or a strategy is
+    /// added to a family that is not registered.
+    public func adding(families added: [Family] = [], strategies: [StrategyAddition] = []) throws(RegistryError) -> Registry {
+        var families = self.families
+        for family in added {
+            guard isValidName(family.name) else { throw RegistryError("family name '\(family.name)' must be 1 to 100 bytes of letters, digits, '-', '_' or '.'") }
+            guard !families.contains(family) else { throw RegistryError("family '\(family.name)' is already registered") }
+            families.append(family)
+        }
+        for addition in strategies {
+            guard let index = families.firstIndex(where: { $0.name == addition.family }) else {
+                throw RegistryError("strategies added to family '\(addition.family)', which is not registered; registered: "
+                                    + families.map(\.name).joined(separator: ", "))
+            }
+            var seen = Set(families[index].strategies.map(\.name))
+            for strategy in addition.strategies {
+                guard isValidName(strategy.name) else {
+                    throw RegistryError("strategy name '\(strategy.name)' must be 1 to 100 bytes of letters, digits, '-', '_' or '.'")
+                }
+                guard seen.insert(strategy.name).inserted else {
+                    throw RegistryError("family '\(addition.family)' already has a strategy named '\(strategy.name)'")
+                }
+            }
+            families[index] = families[index].adding(addition)!
+        }
+        for family in families where Set(family.strategies.map(\.name)).count != family.strategies.count {
+            throw RegistryError("family '\(family.name)' declares a strategy name twice")
+        }
+        return Registry(checked: families)
+    }
+
+    /// Names go into file names, CSV cells and run identities: keep them plain.
+    private func isValidName(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.count <= 100
+            && name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0)) }
+    }
+}
+
+/// A family or strategy that cannot be registered (a programming error in the user's package).
+public struct RegistryError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
 }

@@ -25,14 +25,16 @@ public struct Override: Sendable {
 /// Loads scenario files: YAML → nodes → (grid overrides) → the family's scenario type.
 public enum ScenarioLoader {
     /// Parses and validates the scenario at `path`, with `overrides` applied first.
-    /// `origin` names the file the overrides come from, for their error positions.
-    public static func load(path: String, overrides: [Override] = [], origin: String? = nil) throws(InputError) -> Scenario {
-        try load(path: path, overrides: overrides, origin: origin, cache: nil)
+    /// `origin` names the file the overrides come from, for their error positions; its
+    /// `family:` is looked up in `registry`.
+    public static func load(path: String, overrides: [Override] = [], origin: String? = nil,
+                            registry: Registry = .builtIn) throws(InputError) -> Scenario {
+        try load(path: path, overrides: overrides, origin: origin, registry: registry, cache: nil)
     }
 
     /// The same, reading and parsing the file only once per `cache`.
     public static func load(path: String, overrides: [Override] = [], origin: String? = nil,
-                            cache: SourceCache?) throws(InputError) -> Scenario {
+                            registry: Registry = .builtIn, cache: SourceCache?) throws(InputError) -> Scenario {
         let (file, parsed) = try (cache ?? SourceCache()).parse(path)
         file.overrideOrigin = origin
         guard var root = parsed else { throw InputError(file.diagnostics) }
@@ -61,10 +63,10 @@ public enum ScenarioLoader {
                 }
             }
             if let d = mapping["description"]?.string { description = d }
-            let families = Registry.families.map(\.name)
+            let families = registry.families.map(\.name)
             if let familyNode = mapping["family"] {
                 let text = familyNode.string ?? ""
-                if let family = Registry.family(named: text) {
+                if let family = registry.family(named: text) {
                     model = family.read(root, name: name, in: file)
                 } else {
                     file.error(unknownMessage("family", text, known: families), at: familyNode)

@@ -10,6 +10,9 @@ import Vocabulary
 /// strategy's own choices from `streams.strategy`, each through named streams
 /// (`streams.workload.stream("arrivals")`). Every strategy of a replication then faces the same
 /// workload (common random numbers), and a run is a pure function of its identity.
+///
+/// A family that does not run on the event kernel still honours `deadline` and its scenario's
+/// event budget (see `RunLimits`), and counts `RunOutcome.events` in a unit its README names.
 public protocol ScenarioFamily {
     associatedtype Scenario: Sendable
     associatedtype Strategy: Sendable
@@ -28,8 +31,9 @@ public protocol ScenarioFamily {
     /// The (quality ↑, cost ↓) metrics whose Pareto frontier the report draws, if any.
     static var frontier: (quality: String, cost: String)? { get }
 
-    /// Reads a scenario from its YAML tree, reporting every problem to `file`; nil when there was one.
-    static func read(_ root: Node, name: String, in file: ConfigFile) -> Scenario?
+    /// Reads a scenario from its YAML tree (the whole file, `family:` and `name:` included),
+    /// reporting every problem to `file` (`Fields` does the checking); nil when there was one.
+    static func read(_ root: YAMLNode, name: String, in file: ConfigFile) -> Scenario?
     /// What one run of `scenario` is expected to cost (see `Footprint`).
     static func footprint(of scenario: Scenario) -> Footprint
     /// Runs `scenario` under `strategy`, stopping early at `deadline`; its metrics are `metrics`' values.
@@ -39,6 +43,9 @@ public protocol ScenarioFamily {
 extension ScenarioFamily {
     public static var frontier: (quality: String, cost: String)? { nil }
 }
+
+/// A node of a parsed YAML file (Yams' `Node`), as a family's reader receives it.
+public typealias YAMLNode = Node
 
 /// A run's random streams: the workload's (seeded from the run's identity without its
 /// strategy, so every strategy of a replication draws the same workload) and the strategy's own.
@@ -72,18 +79,23 @@ public struct RunOutcome: Sendable, Equatable {
 public struct Family: Sendable, Hashable, CustomStringConvertible {
     public let name: String
     public let summary: String
+    /// The family's own strategies, then any added with `adding(_:)`, in catalogue order.
     public let strategies: [StrategyDescriptor]
     public let metrics: [MetricDescriptor]
     public let frontier: (quality: String, cost: String)?
     let reader: any ScenarioReading
 
     public init<F: ScenarioFamily>(_ family: F.Type) {
+        self.init(F.self, reader: Reader<F>(strategies: F.strategies))
+    }
+
+    init<F: ScenarioFamily>(_ family: F.Type, reader: Reader<F>) {
         name = F.name
         summary = F.summary
-        strategies = F.strategies.map(\.descriptor)
+        strategies = reader.strategies.map(\.descriptor)
         metrics = F.metrics.descriptors()
         frontier = F.frontier
-        reader = Reader<F>()
+        self.reader = reader
     }
 
     /// The family's name, as scenario files and CSV columns write it.
@@ -100,6 +112,30 @@ public struct Family: Sendable, Hashable, CustomStringConvertible {
     func strategy(named name: String, parameters: [String: Double]) -> (any Sendable)? {
         reader.strategy(named: name, parameters: parameters)
     }
+
+    /// This family with `addition`'s strategies after its own; nil when `addition` is for
+    /// another family. A name the family already has is refused by `Registry.adding`.
+    func adding(_ addition: StrategyAddition) -> Family? {
+        addition.family == name ? addition.extend(reader) : nil
+    }
+}
+
+/// Strategies a user adds to an existing family (for example a division-of-labour
+/// assignment rule), typed by that family so that they can only build its strategy type.
+public struct StrategyAddition: Sendable {
+    /// The family the strategies belong to.
+    public let family: String
+    /// Their descriptors, in the order given.
+    public let strategies: [StrategyDescriptor]
+    let extend: @Sendable (any ScenarioReading) -> Family?
+
+    public init<F: ScenarioFamily>(_ family: F.Type, _ declarations: [StrategyDeclaration<F.Strategy>]) {
+        self.family = F.name
+        strategies = declarations.map(\.descriptor)
+        extend = { reader in
+            (reader as? Reader<F>).map { Family(F.self, reader: Reader<F>(strategies: $0.strategies + declarations)) }
+        }
+    }
 }
 
 /// Opens a family's types for the erased `Family`.
@@ -109,12 +145,15 @@ protocol ScenarioReading: Sendable {
 }
 
 struct Reader<F: ScenarioFamily>: ScenarioReading {
+    /// The family's catalogue and any strategies added to it.
+    let strategies: [StrategyDeclaration<F.Strategy>]
+
     func read(_ root: Node, name: String, in file: ConfigFile, family: Family) -> ScenarioModel? {
         F.read(root, name: name, in: file).map { ScenarioModel(family: family, payload: Payload<F>(scenario: $0)) }
     }
 
     func strategy(named name: String, parameters: [String: Double]) -> (any Sendable)? {
-        F.strategies.make(name, parameters: parameters)
+        strategies.make(name, parameters: parameters)
     }
 }
 

@@ -50,7 +50,8 @@ public enum SuiteLoader {
     /// numbers, before anything is built for it.
     public static func load(path: String, replications overrideReplications: Int? = nil,
                             seed overrideSeed: UInt64? = nil, budget: Budget = Budget(),
-                            depth: Depth = .plan, cache: SourceCache = SourceCache()) throws(InputError) -> Suite {
+                            depth: Depth = .plan, registry: Registry = .builtIn,
+                            cache: SourceCache = SourceCache()) throws(InputError) -> Suite {
         let (file, parsed) = try cache.parse(path)
         guard let root = parsed else { throw InputError(file.diagnostics) }
         guard let top = Fields(root, in: file, what: "suite", allowed: topKeys) else { throw InputError(file.diagnostics) }
@@ -86,7 +87,7 @@ public enum SuiteLoader {
                         guard let (entry, estimate) = try readEntry(
                             item, base: base, in: file, defaultReplications: overrideReplications ?? defaultReplications ?? 10,
                             baseline: suiteBaseline, keyMetrics: suiteKeyMetrics?.names ?? [],
-                            budget: budget, depth: depth, cache: cache) else { continue }
+                            budget: budget, depth: depth, registry: registry, cache: cache) else { continue }
                         // Runs are identified by scenario name: two entries of one name would
                         // make runs with the same identity.
                         if let name = entry.points.first?.scenario.name {
@@ -145,7 +146,7 @@ public enum SuiteLoader {
 
     static func readEntry(_ item: Node, base: URL, in file: ConfigFile, defaultReplications: Int, baseline suiteBaseline: String?,
                           keyMetrics suiteKeyMetrics: [String], budget: Budget, depth: Depth,
-                          cache: SourceCache) throws(InputError) -> (Suite.Entry, PlanEstimate.Entry)? {
+                          registry: Registry, cache: SourceCache) throws(InputError) -> (Suite.Entry, PlanEstimate.Entry)? {
         let problemsBefore = file.diagnostics.count
         let fields: Fields
         if case .scalar = item {
@@ -220,7 +221,8 @@ public enum SuiteLoader {
         var seen: Set<String> = []
         func load(_ overrides: [Override]) -> Scenario? {
             do throws(InputError) {
-                return try ScenarioLoader.load(path: displayPath, overrides: overrides, origin: file.path, cache: cache)
+                return try ScenarioLoader.load(path: displayPath, overrides: overrides, origin: file.path,
+                                                 registry: registry, cache: cache)
             } catch {
                 for d in error.diagnostics where seen.insert(d.description).inserted { diagnostics.append(d) }
                 return nil

@@ -17,7 +17,8 @@ public enum Verification {
 
     /// Re-runs the recorded suite (every run, or `sample` runs drawn deterministically from
     /// it) with `jobs` workers and compares.
-    public static func verify(_ directory: String, sample: Int? = nil, jobs: Int) throws -> Outcome {
+    public static func verify(_ directory: String, sample: Int? = nil, jobs: Int,
+                              registry: Registry = .builtIn) throws -> Outcome {
         let recorded = try ResultSet.load(directory, checkHash: false)
         let manifest = recorded.manifest
         let content = manifest.content
@@ -65,7 +66,8 @@ public enum Verification {
         if !problems.isEmpty { return .inputsChanged(problems.joined(separator: "\n")) }
 
         let suite = try SuiteLoader.load(path: suitePath, replications: content.options.replications,
-                                         seed: content.options.seed, budget: Budget(jobs: jobs, allowOutsidePaths: true))
+                                         seed: content.options.seed, budget: Budget(jobs: jobs, allowOutsidePaths: true),
+                                         registry: registry)
         let plan = RunPlan(suite: suite)
         let runner = Runner(jobs: jobs, runTimeout: content.options.runTimeout)
         let versionNote = content.version == Coordbench.version ? ""

@@ -66,16 +66,16 @@ struct ShippedAgentTeamTests {
     @Test("a verified router beats the frontier model alone at a fraction of its cost")
     func router() throws {
         let desk = try Self.scenario(correlation: "0.6")
-        let frontier = StrategyChoice(family: Registry.family(named: "agent-team")!, name: "single")!
-        let router = StrategyChoice(family: Registry.family(named: "agent-team")!, name: "router")!
+        let frontier = StrategyChoice(family: Registry.builtIn.family(named: "agent-team")!, name: "single")!
+        let router = StrategyChoice(family: Registry.builtIn.family(named: "agent-team")!, name: "router")!
         #expect(Self.mean("success-rate", desk, router) > Self.mean("success-rate", desk, frontier))
         #expect(Self.mean("cost-per-task", desk, router) < 0.5 * Self.mean("cost-per-task", desk, frontier))
     }
 
     @Test("voting among copies gains less the more their mistakes are correlated")
     func correlatedVoting() throws {
-        let vote = StrategyChoice(family: Registry.family(named: "agent-team")!, name: "scatter-gather")!
-        let one = StrategyChoice(family: Registry.family(named: "agent-team")!, name: "single", parameters: [("tier", 1)])!
+        let vote = StrategyChoice(family: Registry.builtIn.family(named: "agent-team")!, name: "scatter-gather")!
+        let one = StrategyChoice(family: Registry.builtIn.family(named: "agent-team")!, name: "single", parameters: [("tier", 1)])!
         let gains = try ["0", "0.6", "0.95"].map { rho -> Double in
             let desk = try Self.scenario(correlation: rho)
             return Self.mean("success-rate", desk, vote) - Self.mean("success-rate", desk, one)

@@ -18,11 +18,11 @@ enum AgentTeamScenarioReader {
            let tasks = Fields(node, in: file, what: "tasks", allowed: ["count", "rate", "trials"]) {
             count = tasks.integer("count", what: "tasks", in: 1...10_000_000)
             rate = tasks.number("rate", what: "tasks", default: 0, in: 0...1e9)
-            trials = tasks.integer("trials", what: "tasks", default: 1, in: 1...100)
+            trials = tasks.integer("trials", what: "tasks", default: AgentTeamScenario.defaultTrials, in: 1...100)
         }
         let difficulty = top.required("difficulty", what: "scenario").flatMap { file.distribution($0, field: "difficulty") }
-        let risk = top["risk"].map { file.distribution($0, field: "risk") } ?? .constant(0)
-        var input: Distribution? = .constant(1000), output: Distribution? = .constant(300)
+        let risk = top["risk"].map { file.distribution($0, field: "risk") } ?? AgentTeamScenario.defaultRisk
+        var input: Distribution? = AgentTeamScenario.defaultInputTokens, output: Distribution? = AgentTeamScenario.defaultOutputTokens
         if let node = top["tokens"], let tokens = Fields(node, in: file, what: "tokens", allowed: ["input", "output"]) {
             if let i = tokens["input"] { input = file.distribution(i, field: "tokens.input") }
             if let o = tokens["output"] { output = file.distribution(o, field: "tokens.output") }

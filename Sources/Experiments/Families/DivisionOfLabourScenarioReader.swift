@@ -97,9 +97,9 @@ enum DivisionOfLabourScenarioReader {
                 role = Role(rawValue: text)
                 if role == nil { file.error(unknownMessage("role", text, known: Role.allCases.map(\.rawValue)), at: roleNode) }
             }
-            let speed = fields.number("speed", what: what, default: 1, in: 1e-6...1e9)
-            let cost = fields.number("cost", what: what, default: 1, in: 0...1e12)
-            let reliability = fields.number("reliability", what: what, default: 1, in: 0...1)
+            let speed = fields.number("speed", what: what, default: AgentProfile.defaultSpeed, in: 1e-6...1e9)
+            let cost = fields.number("cost", what: what, default: AgentProfile.defaultCostRate, in: 0...1e12)
+            let reliability = fields.number("reliability", what: what, default: AgentProfile.defaultReliability, in: 0...1)
             var skills: [Double]? = Array(repeating: role == .reviewer ? 0 : 1, count: types.count)
             if let skillNode = fields["skills"] {
                 // Without task types (already reported) skills cannot be checked.
@@ -151,11 +151,16 @@ enum DivisionOfLabourScenarioReader {
     }
 
     static func readFailures(_ node: Node?, in file: ConfigFile) -> Failures? {
-        guard let node else { return Failures(detection: .immediate, maxAttempts: 3, sensitivity: 3) }
+        guard let node else {
+            return Failures(detection: .immediate, maxAttempts: DivisionOfLabourScenario.defaultMaxAttempts,
+                            sensitivity: DivisionOfLabourScenario.defaultSkillSensitivity)
+        }
         let keys = ["detection", "review-time", "max-attempts", "skill-sensitivity"]
         guard let fields = Fields(node, in: file, what: "failures", allowed: keys) else { return nil }
-        let attempts = fields.integer("max-attempts", what: "failures", default: 3, in: 1...1000)
-        let sensitivity = fields.number("skill-sensitivity", what: "failures", default: 3, in: 0...1000)
+        let attempts = fields.integer("max-attempts", what: "failures",
+                                      default: DivisionOfLabourScenario.defaultMaxAttempts, in: 1...1000)
+        let sensitivity = fields.number("skill-sensitivity", what: "failures",
+                                        default: DivisionOfLabourScenario.defaultSkillSensitivity, in: 0...1000)
         var detection: FailureDetection? = .immediate
         let mode = fields.string("detection", what: "failures") ?? "immediate"
         switch mode {

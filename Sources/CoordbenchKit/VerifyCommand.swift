@@ -34,7 +34,7 @@ struct VerifyCommand: ParsableCommand {
         let started = Date()
         let outcome: Verification.Outcome
         do {
-            outcome = try Verification.verify(results, sample: sample, jobs: jobs)
+            outcome = try Verification.verify(results, sample: sample, jobs: jobs, registry: Session.registry)
         } catch let error as ResultsError {
             Terminal.printError("error: \(error)")
             throw ExitCode(ExitStatus.badInput)

@@ -40,7 +40,7 @@ struct SimulateCommand: ParsableCommand {
     func run() throws {
         let loaded: Scenario
         do {
-            loaded = try ScenarioLoader.load(path: scenario)
+            loaded = try ScenarioLoader.load(path: scenario, registry: Session.registry)
         } catch {
             Terminal.report(error)
             throw ExitCode(ExitStatus.badInput)

@@ -22,9 +22,9 @@ struct ListCommand: ParsableCommand {
             switch topic {
             case .families:
                 print("Families")
-                for family in Registry.families { print("  \(family.rawValue.padded(22)) \(family.summary)") }
+                for family in Session.registry.families { print("  \(family.rawValue.padded(22)) \(family.summary)") }
             case .strategies:
-                for family in Registry.families {
+                for family in Session.registry.families {
                     print("Strategies of \(family.rawValue)")
                     for s in family.strategies {
                         print("  \(s.name.padded(22)) \(s.summary)")
@@ -37,7 +37,7 @@ struct ListCommand: ParsableCommand {
                     }
                 }
             case .metrics:
-                for family in Registry.families {
+                for family in Session.registry.families {
                     print("Metrics of \(family.rawValue)  (↑ higher is better, ↓ lower is better, · descriptive)")
                     for m in family.metrics {
                         print("  \(m.name.padded(20)) \(m.direction.arrow) \(m.unit.padded(10)) \(m.summary)")

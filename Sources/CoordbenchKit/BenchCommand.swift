@@ -59,7 +59,7 @@ struct BenchCommand: ParsableCommand {
     func benchScenario(_ path: String) throws {
         let loaded: Scenario
         do {
-            loaded = try ScenarioLoader.load(path: path)
+            loaded = try ScenarioLoader.load(path: path, registry: Session.registry)
         } catch {
             Terminal.report(error)
             throw ExitCode(ExitStatus.badInput)

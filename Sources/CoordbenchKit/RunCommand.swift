@@ -49,7 +49,7 @@ struct RunCommand: ParsableCommand {
         let loaded: Suite
         do {
             loaded = try SuiteLoader.load(path: suite, replications: replications, seed: seed,
-                                          budget: limits.budget(jobs: jobs))
+                                          budget: limits.budget(jobs: jobs), registry: Session.registry)
         } catch {
             Terminal.report(error)
             throw ExitCode(ExitStatus.badInput)

@@ -25,12 +25,12 @@ struct ValidateCommand: ParsableCommand {
                 if try cache.isSuite(path) {
                     // Grids are counted, not built: validating costs what the files' values cost.
                     let suite = try SuiteLoader.load(path: path, budget: limits.budget(jobs: jobs), depth: .check,
-                                                     cache: cache)
+                                                     registry: Session.registry, cache: cache)
                     print("\(path): ok (suite '\(suite.name)', \(suite.entries.count) scenarios, "
                           + "\(grouped(suite.estimate.runs)) runs)")
                     print("  " + suite.estimate.summary)
                 } else {
-                    let scenario = try ScenarioLoader.load(path: path, cache: cache)
+                    let scenario = try ScenarioLoader.load(path: path, registry: Session.registry, cache: cache)
                     let footprint = scenario.model.footprint
                     print("\(path): ok (scenario '\(scenario.name)', family \(scenario.family.rawValue)); a run needs "
                           + "about \(formatBytes(footprint.bytes)) and \(formatQuantity(footprint.events)) events")
