@@ -13,7 +13,7 @@ import Vocabulary
 ///
 /// A family that does not run on the event kernel still honours `deadline` and its scenario's
 /// event budget (see `RunLimits`), and counts `RunOutcome.events` in a unit its README names.
-public protocol ScenarioFamily {
+public protocol ScenarioFamily: SendableMetatype {
     associatedtype Scenario: Sendable
     associatedtype Strategy: Sendable
     /// What the metrics are computed from (the family's record of a finished run).
