@@ -19,7 +19,7 @@ public enum DivisionOfLabourFamily {
     }
 
     /// Runs `scenario` under `strategy`. `workload` draws the jobs (strategy-independent);
-    /// `strategyStreams` feeds the strategy's own randomness.
+    /// `strategyStreams` feeds the strategy's own randomness (a custom rule's `team.random`).
     public static func run(
         _ scenario: DivisionOfLabourScenario, strategy: Strategy,
         workload workloadStreams: RandomStreams, strategy strategyStreams: RandomStreams,
@@ -35,7 +35,22 @@ public enum DivisionOfLabourFamily {
         _ scenario: DivisionOfLabourScenario, strategy: Strategy, workload: Workload, strategyStream: RandomStream,
         deadline: WallClockDeadline = .none
     ) -> Outcome {
-        var model = TeamModel(scenario: scenario, strategy: strategy, workload: workload, strategyStream: strategyStream)
+        if case .custom(let custom) = strategy {
+            // Opens the rule's existential once: the run is generic over its concrete type.
+            return run(scenario, strategy: strategy, rule: custom.rule, workload: workload,
+                       strategyStream: strategyStream, deadline: deadline)
+        }
+        return run(scenario, strategy: strategy, rule: NoRule(), workload: workload, strategyStream: strategyStream,
+                   deadline: deadline)
+    }
+
+    /// Runs with `rule` as the model's concrete rule (`NoRule` for the built-in strategies).
+    static func run<Rule: AssignmentRule>(
+        _ scenario: DivisionOfLabourScenario, strategy: Strategy, rule: Rule, workload: Workload,
+        strategyStream: RandomStream, deadline: WallClockDeadline
+    ) -> Outcome {
+        var model = TeamModel(scenario: scenario, strategy: strategy, rule: rule, workload: workload,
+                              strategyStream: strategyStream)
         var sim = Simulation<TeamEvent>(reservingCapacity: scenario.agents.count * 4 + 16)
         if workload.jobCount > 0 { sim.schedule(.arrival(0), at: workload.arrival[0]) }
         let reason = sim.run(&model, until: scenario.horizon, eventBudget: scenario.eventBudget, deadline: deadline)

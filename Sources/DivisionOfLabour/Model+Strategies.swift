@@ -51,6 +51,8 @@ extension TeamModel {
             for a in candidates.lazy.map(Int.init) where agents[a].isIdle && !agents[a].pollPending {
                 lookAtBoard(a, &sim)
             }
+        case .custom:
+            placeByRule(step, &sim)
         }
     }
 
@@ -76,6 +78,8 @@ extension TeamModel {
             }
         case .responseThreshold:
             lookAtBoard(a, &sim)
+        case .custom:
+            nextByRule(a, &sim)
         }
     }
 

@@ -16,43 +16,86 @@ public enum TeamEvent: Sendable {
     case poll(agent: Int32)
 }
 
+/// An agent's state during a run.
+struct TeamAgent {
+    var profile: AgentProfile
+    var current: Int32 = -1            // step (worker) or step under review (reviewer)
+    var attemptStart = 0.0
+    var busyTime = 0.0
+    var queue: [Int32] = []            // local FIFO (push strategies), read from `head`
+    var head = 0
+    var backlog = 0.0                  // total duration of queued steps (contract-net bids)
+    var thresholds: [Double] = []      // response threshold
+    var pollPending = false
+    var isIdle: Bool { current < 0 }
+}
+
+/// A step's state during a run.
+struct TeamStep {
+    var remainingPredecessors: Int32 = 0
+    var attempts: Int32 = 0
+    var readyTime = 0.0
+    var lastAgent: Int32 = -1
+    var lastDuration = 0.0
+    var lastCorrect = false
+}
+
+/// A job's state during a run.
+struct TeamJob {
+    var remainingSteps: Int32
+    var ended = false
+    var failed = false
+}
+
+/// `Strategy` as the model switches on it: the same cases, with the rule of `custom` left
+/// out (the model holds it as `rule`). A trivial value, so switching on it at every decision
+/// copies a few bytes and no reference.
+enum ModelStrategy {
+    case random
+    case roundRobin
+    case leastLoaded
+    case skillRouting(minSuccess: Double)
+    case contractNet(messageDelay: Double, award: AwardCriterion)
+    case responseThreshold(
+        initialThreshold: Double, learning: Double, forgetting: Double,
+        pollInterval: Double, minThreshold: Double, maxThreshold: Double)
+    case custom
+
+    init(_ strategy: Strategy) {
+        switch strategy {
+        case .random: self = .random
+        case .roundRobin: self = .roundRobin
+        case .leastLoaded: self = .leastLoaded
+        case .skillRouting(let minSuccess): self = .skillRouting(minSuccess: minSuccess)
+        case .contractNet(let delay, let award): self = .contractNet(messageDelay: delay, award: award)
+        case .responseThreshold(let theta0, let learning, let forgetting, let poll, let lo, let hi):
+            self = .responseThreshold(initialThreshold: theta0, learning: learning, forgetting: forgetting,
+                                      pollInterval: poll, minThreshold: lo, maxThreshold: hi)
+        case .custom: self = .custom
+        }
+    }
+}
+
 /// The state of one run: agents, steps, queues and the tallies that become metrics.
 ///
 /// Agents, jobs and steps are arrays indexed by integer ids; the strategy is an enum
 /// switched on at each decision, so the event loop involves no existential or closure.
-struct TeamModel: EventHandler {
+/// A user's assignment rule (`Strategy.custom`) is the stored property `rule`, of the
+/// concrete type `Rule`: the existential is opened once when the run starts
+/// (`DivisionOfLabourFamily.run`), and every decision calls the rule through generics.
+/// Built-in strategies run with `Rule == NoRule`, which is never called.
+struct TeamModel<Rule: AssignmentRule>: EventHandler {
     typealias Event = TeamEvent
-
-    struct Agent {
-        var profile: AgentProfile
-        var current: Int32 = -1            // step (worker) or step under review (reviewer)
-        var attemptStart = 0.0
-        var busyTime = 0.0
-        var queue: [Int32] = []            // local FIFO (push strategies), read from `head`
-        var head = 0
-        var backlog = 0.0                  // total duration of queued steps (contract-net bids)
-        var thresholds: [Double] = []      // response threshold
-        var pollPending = false
-        var isIdle: Bool { current < 0 }
-    }
-
-    struct Step {
-        var remainingPredecessors: Int32 = 0
-        var attempts: Int32 = 0
-        var readyTime = 0.0
-        var lastAgent: Int32 = -1
-        var lastDuration = 0.0
-        var lastCorrect = false
-    }
-
-    struct Job {
-        var remainingSteps: Int32
-        var ended = false
-        var failed = false
-    }
+    typealias Agent = TeamAgent
+    typealias Step = TeamStep
+    typealias Job = TeamJob
 
     let scenario: DivisionOfLabourScenario
-    let strategy: Strategy
+    let strategy: ModelStrategy
+    /// The user's rule under `Strategy.custom`; `NoRule` (never called) otherwise.
+    var rule: Rule
+    /// What the rule's views share, under `Strategy.custom` only (nil for built-in strategies).
+    let ruleContext: RuleContext?
     let workload: Workload
     let strategyStream: RandomStream
     var agents: [Agent]
@@ -83,9 +126,11 @@ struct TeamModel: EventHandler {
     var messages = 0
     var wastedWork = 0.0
 
-    init(scenario: DivisionOfLabourScenario, strategy: Strategy, workload: Workload, strategyStream: RandomStream) {
+    init(scenario: DivisionOfLabourScenario, strategy: Strategy, rule: Rule, workload: Workload,
+         strategyStream: RandomStream) {
         self.scenario = scenario
-        self.strategy = strategy
+        self.strategy = ModelStrategy(strategy)
+        self.rule = rule
         self.workload = workload
         self.strategyStream = strategyStream
         agents = scenario.agents.map { Agent(profile: $0) }
@@ -105,6 +150,12 @@ struct TeamModel: EventHandler {
         }
         steps = Array(repeating: Step(), count: workload.stepCount)
         stimulusScratch = Array(repeating: 0, count: scenario.taskTypes.count)
+        ruleContext = if case .custom(let custom) = strategy {
+            RuleContext(name: custom.name, random: strategyStream, capable: capable, workload: workload,
+                        skillSensitivity: scenario.skillSensitivity)
+        } else {
+            nil
+        }
         jobs.reserveCapacity(workload.jobCount)
         sojourns.reserveCapacity(workload.jobCount)
         if case .responseThreshold(let theta0, _, _, _, let lo, let hi) = strategy {

@@ -139,14 +139,27 @@ public struct DivisionOfLabourScenario: Sendable, Equatable {
     /// Probability that `agent` performs a step of `type` and `difficulty` correctly.
     @inlinable
     public func successProbability(_ agent: AgentProfile, type: Int, difficulty: Double) -> Double {
-        let skill = agent.skills[type]
-        guard skill > 0 else { return 0 }
-        return agent.reliability * exp(-skillSensitivity * max(0, difficulty - skill))
+        Self.successProbability(agent, type: type, difficulty: difficulty, sensitivity: skillSensitivity)
     }
 
     /// Time `agent` takes for a step of `type` and `size`.
     @inlinable
     public func duration(_ agent: AgentProfile, type: Int, size: Double) -> Double {
+        Self.duration(agent, type: type, size: size)
+    }
+
+    /// `successProbability(_:type:difficulty:)` for a scenario of skill sensitivity
+    /// `sensitivity` (shared with `TeamView`, so both compute the same value).
+    @inlinable
+    static func successProbability(_ agent: AgentProfile, type: Int, difficulty: Double, sensitivity: Double) -> Double {
+        let skill = agent.skills[type]
+        guard skill > 0 else { return 0 }
+        return agent.reliability * exp(-sensitivity * max(0, difficulty - skill))
+    }
+
+    /// `duration(_:type:size:)`, which depends on the agent only.
+    @inlinable
+    static func duration(_ agent: AgentProfile, type: Int, size: Double) -> Double {
         size / (agent.speed * agent.skills[type])
     }
 }

@@ -38,6 +38,9 @@ public enum Strategy: Sendable, Equatable {
     case responseThreshold(
         initialThreshold: Double, learning: Double, forgetting: Double,
         pollInterval: Double, minThreshold: Double, maxThreshold: Double)
+    /// A user's own rule (see `AssignmentRule`); build it with `.custom(rule, name:)`.
+    /// Equal to another custom strategy with the same name and an equal rule of the same type.
+    case custom(CustomAssignmentRule)
 
     /// The family's strategies, each declared once, in the order `coordbench list strategies` shows them.
     public static let catalogue: [StrategyDeclaration<Strategy>] = [
