@@ -25,3 +25,13 @@ Rscript scripts/check-results-load.R results/default
 echo "==> building and running the tests" >&2
 swift build --build-tests
 swift test --skip-build "$@"
+echo "==> building the example package (examples/custom-policies): its tests, its suite, verify" >&2
+example_out=$(mktemp -d)
+trap 'rm -rf "$example_out"' EXIT
+(
+    cd examples/custom-policies
+    swift build -c release --build-tests
+    swift test -c release --skip-build
+    .build/release/custom-policies run suite.yaml --out "$example_out/results" --quiet
+    .build/release/custom-policies verify "$example_out/results"
+)
