@@ -87,6 +87,7 @@ struct TeamEngine: EventHandler {
         var debate = DebateState()
         var hierarchical = HierarchicalState()
         var pipeline = PipelineState()
+        var graph = GraphState()
     }
 
     /// Purposes of counter-based draws (the fourth coordinate of every draw).
@@ -96,6 +97,12 @@ struct TeamEngine: EventHandler {
 
     let scenario: AgentTeamScenario
     let pattern: Pattern
+    /// The orchestration graph being run (`Pattern.graph`), compiled; empty otherwise.
+    let graph: CompiledGraph
+    /// Per task instance, the graph's counters (`CompiledGraph.counterCount` each).
+    var graphCounters: [Int16] = []
+    /// Times a loop's bound stopped an edge a task would otherwise have taken.
+    var boundHits = 0
     let random: CounterRandom
     /// Each member's model family as a small integer (first appearance order).
     let modelFamilyIndex: [Int]
@@ -117,6 +124,7 @@ struct TeamEngine: EventHandler {
     init(scenario: AgentTeamScenario, pattern: Pattern, workload: RandomStreams) {
         self.scenario = scenario
         self.pattern = pattern
+        if case .graph(let orchestration) = pattern { graph = CompiledGraph(orchestration) } else { graph = .none }
         random = CounterRandom(seed: RandomStream.seed(identity: workload.identity, purpose: "calls"))
         var modelFamilies: [String] = []
         modelFamilyIndex = scenario.members.map { member in
@@ -142,6 +150,7 @@ struct TeamEngine: EventHandler {
             }
         }
         tasks = arrival.map { TaskState(arrival: $0) }
+        graphCounters = Array(repeating: 0, count: arrival.count * graph.counterCount)
         callCount = Array(repeating: 0, count: arrival.count * members)
         busy = Array(repeating: 0, count: members)
         waiting = Array(repeating: [], count: members)

@@ -27,6 +27,9 @@ public enum Pattern: Sendable, Equatable {
     /// Tasks with risk above `riskAbove` go to the human; others to the assistant, whose answer
     /// goes to the human when the request failed or its confidence is below `confidenceBelow`.
     case humanEscalation(riskAbove: Double, confidenceBelow: Double)
+    /// An orchestration graph (see `Orchestration`): the patterns above are graphs too
+    /// (`Orchestration.single(…)`, `.router(…)`, …), and a scenario can describe its own.
+    case graph(Orchestration)
 
     /// The family's patterns, each declared once.
     public static let catalogue: [StrategyDeclaration<Pattern>] = [

@@ -15,8 +15,7 @@ extension TeamEngine {
     /// (alike for all its trials); skipping needs a second tier.
     mutating func beginRouter(_ i: Int, escalateAbove: Double, _ sim: inout Simulation<CallEvent>) {
         let d = difficulty[i], tiers = scenario.roles.tiers
-        let estimate = d + 0.2 * (draw(.estimate, i / scenario.trials) - 0.5)
-        let tier = estimate > escalateAbove && tiers.count > 1 ? 1 : 0
+        let tier = estimatedDifficulty(i) > escalateAbove && tiers.count > 1 ? 1 : 0
         tasks[i].router.tier = Int16(tier)
         request(i, member: tiers[tier], role: .answer, difficulty: d, &sim)
     }

@@ -22,6 +22,8 @@ extension TeamEngine {
             beginPipeline(i, &sim)
         case .humanEscalation(let riskAbove, _):
             beginHumanEscalation(i, riskAbove: riskAbove, &sim)
+        case .graph:
+            beginGraph(i, &sim)
         }
     }
 
@@ -44,6 +46,8 @@ extension TeamEngine {
             pipelineAnswered(i, answer, sendBacks: sendBacks, &sim)
         case .humanEscalation(_, let confidenceBelow):
             humanEscalationAnswered(i, role: role, answer, confidenceBelow: confidenceBelow, &sim)
+        case .graph:
+            graphAnswered(i, answer, &sim)
         }
     }
 }
