@@ -97,6 +97,9 @@ public struct AgentTeamScenario: Sendable, Equatable {
     public var name: String
     public var members: [TeamMember]
     public var roles: Roles
+    /// The scenario's own orchestration graphs, each a strategy under its name
+    /// (`Pattern.orchestration(k)` runs the k-th).
+    public var orchestrations: [Orchestration] = []
     /// How often members of one model family share their mistake: for each call, with this
     /// probability the correctness draw is the one its model family shares for the task.
     public var correlation: Double

@@ -100,7 +100,7 @@ struct TeamEngine: EventHandler {
     /// The orchestration graph being run (`Pattern.graph`), compiled; empty otherwise.
     let graph: CompiledGraph
     /// Per task instance, the graph's counters (`CompiledGraph.counterCount` each).
-    var graphCounters: [Int16] = []
+    var graphCounters: [Int32] = []
     /// Times a loop's bound stopped an edge a task would otherwise have taken.
     var boundHits = 0
     let random: CounterRandom
@@ -124,7 +124,11 @@ struct TeamEngine: EventHandler {
     init(scenario: AgentTeamScenario, pattern: Pattern, workload: RandomStreams) {
         self.scenario = scenario
         self.pattern = pattern
-        if case .graph(let orchestration) = pattern { graph = CompiledGraph(orchestration) } else { graph = .none }
+        switch pattern {
+        case .graph(let orchestration): graph = CompiledGraph(orchestration)
+        case .orchestration(let k): graph = CompiledGraph(scenario.orchestrations[k])
+        default: graph = .none
+        }
         random = CounterRandom(seed: RandomStream.seed(identity: workload.identity, purpose: "calls"))
         var modelFamilies: [String] = []
         modelFamilyIndex = scenario.members.map { member in

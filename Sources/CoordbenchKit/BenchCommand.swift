@@ -64,9 +64,9 @@ struct BenchCommand: ParsableCommand {
             Terminal.report(error)
             throw ExitCode(ExitStatus.badInput)
         }
-        guard let name = strategy, let choice = StrategyChoice(family: loaded.family, name: name) else {
+        guard let name = strategy, let choice = StrategyChoice(scenario: loaded.model, name: name) else {
             Terminal.printError("error: --scenario needs --strategy, one of: "
-                                + loaded.family.strategies.map(\.name).joined(separator: ", "))
+                                + loaded.model.strategies.map(\.name).joined(separator: ", "))
             throw ExitCode(ExitStatus.badInput)
         }
         let spec = RunSpec(index: 0, scenario: loaded, point: [], strategy: choice, replication: 0, baseSeed: 1)

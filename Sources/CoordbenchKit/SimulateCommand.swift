@@ -61,8 +61,8 @@ struct SimulateCommand: ParsableCommand {
             throw ExitCode(ExitStatus.badInput)
         }
         let family = loaded.family
-        let known = family.strategies.map(\.name)
-        guard let descriptor = family.strategies.first(where: { $0.name == strategy }) else {
+        let known = loaded.model.strategies.map(\.name)
+        guard let descriptor = loaded.model.strategies.first(where: { $0.name == strategy }) else {
             Terminal.printError("error: " + unknownMessage("strategy", strategy, known: known)
                                 + " (family \(family.rawValue))")
             throw ExitCode(ExitStatus.badInput)
@@ -86,7 +86,7 @@ struct SimulateCommand: ParsableCommand {
             }
             values.append((p.name, value))
         }
-        let choice = StrategyChoice(family: family, name: strategy, parameters: values)!
+        let choice = StrategyChoice(scenario: loaded.model, name: strategy, parameters: values)!
         let spec = RunSpec(index: 0, scenario: loaded, point: [], strategy: choice, replication: replication,
                            baseSeed: seed)
         let outcome = loaded.model.run(choice, workloadIdentity: spec.workloadIdentity, identity: spec.identity,

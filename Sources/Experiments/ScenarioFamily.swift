@@ -26,6 +26,10 @@ public protocol ScenarioFamily: SendableMetatype {
     /// The strategies, each declared once (name, description, parameters, how it is built),
     /// in catalogue order.
     static var strategies: [StrategyDeclaration<Strategy>] { get }
+    /// Strategies a scenario defines for itself (the agent-team family's orchestration
+    /// graphs), after the catalogue's; none by default. Their names must differ from the
+    /// catalogue's (the reader checks).
+    static func strategies(in scenario: Scenario) -> [StrategyDeclaration<Strategy>]
     /// The metrics a run is scored on, each declared with its computation, in CSV column order.
     static var metrics: [MetricDeclaration<Result>] { get }
     /// The (quality ↑, cost ↓) metrics whose Pareto frontier the report draws, if any.
@@ -42,6 +46,7 @@ public protocol ScenarioFamily: SendableMetatype {
 
 extension ScenarioFamily {
     public static var frontier: (quality: String, cost: String)? { nil }
+    public static func strategies(in scenario: Scenario) -> [StrategyDeclaration<Strategy>] { [] }
 }
 
 /// A node of a parsed YAML file (Yams' `Node`), as a family's reader receives it.
@@ -165,6 +170,14 @@ public struct ScenarioModel: Sendable {
     /// What one run of this scenario is expected to cost (see `Footprint`).
     public var footprint: Footprint { payload.footprint }
 
+    /// The strategies this scenario can run under: its family's, then its own.
+    public var strategies: [StrategyDescriptor] { family.strategies + payload.ownStrategies.map(\.descriptor) }
+
+    /// The strategy `name` with `parameters`, from the family or the scenario; nil if unknown.
+    func strategy(named name: String, parameters: [String: Double]) -> (any Sendable)? {
+        family.strategy(named: name, parameters: parameters) ?? payload.ownStrategy(named: name, parameters: parameters)
+    }
+
     /// This scenario bound to `strategy`, ready to run. A strategy is made by the scenario's
     /// family (`StrategyChoice(family:name:)`); one of another family is a programming error.
     public func bind(_ strategy: StrategyChoice) -> BoundRun {
@@ -181,12 +194,22 @@ public struct ScenarioModel: Sendable {
 
 protocol ScenarioPayload: Sendable {
     var footprint: Footprint { get }
+    var ownStrategies: [StrategyDescriptorHolder] { get }
+    func ownStrategy(named name: String, parameters: [String: Double]) -> (any Sendable)?
     func bind(_ policy: any Sendable) -> BoundRun
 }
+
+/// A scenario's own strategy, as the erased scenario lists it.
+struct StrategyDescriptorHolder { let descriptor: StrategyDescriptor }
 
 struct Payload<F: ScenarioFamily>: ScenarioPayload {
     let scenario: F.Scenario
     var footprint: Footprint { F.footprint(of: scenario) }
+    var ownStrategies: [StrategyDescriptorHolder] { F.strategies(in: scenario).map { StrategyDescriptorHolder(descriptor: $0.descriptor) } }
+
+    func ownStrategy(named name: String, parameters: [String: Double]) -> (any Sendable)? {
+        F.strategies(in: scenario).make(name, parameters: parameters)
+    }
 
     func bind(_ policy: any Sendable) -> BoundRun {
         BoundRun(Bound<F>(scenario: scenario, strategy: policy as! F.Strategy))
@@ -233,12 +256,26 @@ public struct StrategyChoice: Sendable {
     /// Resolves `name` in `family`'s catalogue; nil for an unknown name. Parameters must be
     /// known to the strategy and within range (checked by the suite reader).
     public init?(family: Family, name: String, parameters: [(name: String, value: Double)] = [], label: String? = nil) {
-        guard let descriptor = family.strategies.first(where: { $0.name == name }) else { return nil }
+        self.init(family: family, descriptors: family.strategies, name: name, parameters: parameters, label: label) {
+            family.strategy(named: $0, parameters: $1)
+        }
+    }
+
+    /// Resolves `name` among `scenario`'s strategies: its family's and its own (an agent-team
+    /// scenario's orchestration graphs).
+    public init?(scenario: ScenarioModel, name: String, parameters: [(name: String, value: Double)] = [],
+                 label: String? = nil) {
+        self.init(family: scenario.family, descriptors: scenario.strategies, name: name, parameters: parameters,
+                  label: label) { scenario.strategy(named: $0, parameters: $1) }
+    }
+
+    private init?(family: Family, descriptors: [StrategyDescriptor], name: String, parameters: [(name: String, value: Double)],
+                  label: String?, make: (String, [String: Double]) -> (any Sendable)?) {
+        guard let descriptor = descriptors.first(where: { $0.name == name }) else { return nil }
         let ordered = descriptor.parameters.compactMap { p in
             parameters.first { $0.name == p.name }.map { (name: p.name, value: $0.value) }
         }
-        guard let policy = family.strategy(named: name, parameters: Dictionary(uniqueKeysWithValues: ordered.map { ($0.name, $0.value) }))
-        else { return nil }
+        guard let policy = make(name, Dictionary(uniqueKeysWithValues: ordered.map { ($0.name, $0.value) })) else { return nil }
         self.family = family
         self.name = name
         self.parameters = ordered

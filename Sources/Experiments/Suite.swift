@@ -249,7 +249,7 @@ public enum SuiteLoader {
             }
             var labels: Set<String> = []
             for item in items {
-                if let choice = readStrategy(item, family: family, in: file) {
+                if let choice = readStrategy(item, scenario: written.model, in: file) {
                     if !labels.insert(choice.label).inserted {
                         file.error("strategy '\(excerpt(choice.label))' is listed twice; give one of them a 'label'", at: item)
                     }
@@ -257,7 +257,7 @@ public enum SuiteLoader {
                 }
             }
         } else {
-            strategies = family.strategies.compactMap { StrategyChoice(family: family, name: $0.name) }
+            strategies = written.model.strategies.compactMap { StrategyChoice(scenario: written.model, name: $0.name) }
         }
 
         // The report's baseline strategy and key metrics: the entry's, else the suite's.
@@ -355,8 +355,9 @@ public enum SuiteLoader {
         return (list.map(\.0), list)
     }
 
-    static func readStrategy(_ item: Node, family: Family, in file: ConfigFile) -> StrategyChoice? {
-        let known = family.strategies.map(\.name)
+    static func readStrategy(_ item: Node, scenario: ScenarioModel, in file: ConfigFile) -> StrategyChoice? {
+        let family = scenario.family
+        let known = scenario.strategies.map(\.name)
         var name: String?
         var label: String?
         var parameters: [(name: String, value: Double)] = []
@@ -374,7 +375,7 @@ public enum SuiteLoader {
                            at: mapping["label"])
                 return nil
             }
-            guard let name, let descriptor = family.strategies.first(where: { $0.name == name }) else { break }
+            guard let name, let descriptor = scenario.strategies.first(where: { $0.name == name }) else { break }
             for (key, value) in mapping {
                 guard let k = key.string, k != "name", k != "label" else { continue }
                 guard let p = descriptor.parameters.first(where: { $0.name == k }) else {
@@ -400,7 +401,7 @@ public enum SuiteLoader {
             file.error("a strategy is a name, or a mapping with 'name' and parameters", at: item)
             return nil
         }
-        guard let choice = StrategyChoice(family: family, name: name, parameters: parameters, label: label) else {
+        guard let choice = StrategyChoice(scenario: scenario, name: name, parameters: parameters, label: label) else {
             file.error(unknownMessage("strategy", name, known: known) + " (family \(family.rawValue))", at: nameNode)
             return nil
         }

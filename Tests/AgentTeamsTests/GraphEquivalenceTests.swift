@@ -37,7 +37,7 @@ struct GraphEquivalenceTests {
             for replication in 0..<5 {
                 let streams = RandomStreams(identity: "graph|\(replication)")
                 let built = AgentTeamFamily.run(scenario, pattern: pattern, workload: streams)
-                let walked = AgentTeamFamily.run(scenario, pattern: .graph(.of(pattern, roles: scenario.roles)),
+                let walked = AgentTeamFamily.run(scenario, pattern: .graph(.of(pattern, in: scenario)),
                                               workload: streams)
                 #expect(walked.metrics.map(\.bitPattern) == built.metrics.map(\.bitPattern),
                         "\(pattern), human \(scenario.roles.human != nil), replication \(replication)")

@@ -113,9 +113,10 @@ extension Orchestration {
         ])
     }
 
-    /// The graph that carries out `pattern` on a team with `roles`.
-    public static func of(_ pattern: Pattern, roles: Roles) -> Orchestration {
-        switch pattern {
+    /// The graph that carries out `pattern` in `scenario`.
+    public static func of(_ pattern: Pattern, in scenario: AgentTeamScenario) -> Orchestration {
+        let roles = scenario.roles
+        return switch pattern {
         case .single(let tier): .single(roles, tier: tier)
         case .router(let accuracy, let cost, let escalateAbove, let budget):
             .router(roles, verifierAccuracy: accuracy, verifierCost: cost, escalateAbove: escalateAbove, budget: budget)
@@ -127,6 +128,7 @@ extension Orchestration {
         case .humanEscalation(let riskAbove, let confidenceBelow):
             .humanEscalation(roles, riskAbove: riskAbove, confidenceBelow: confidenceBelow)
         case .graph(let graph): graph
+        case .orchestration(let k): scenario.orchestrations[k]
         }
     }
 }

@@ -30,6 +30,9 @@ public enum Pattern: Sendable, Equatable {
     /// An orchestration graph (see `Orchestration`): the patterns above are graphs too
     /// (`Orchestration.single(…)`, `.router(…)`, …), and a scenario can describe its own.
     case graph(Orchestration)
+    /// The scenario's `k`-th orchestration graph (`AgentTeamScenario.orchestrations`), so that
+    /// a suite's grid can change a graph's values point by point.
+    case orchestration(Int)
 
     /// The family's patterns, each declared once.
     public static let catalogue: [StrategyDeclaration<Pattern>] = [

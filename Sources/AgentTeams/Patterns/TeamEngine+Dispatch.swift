@@ -22,7 +22,7 @@ extension TeamEngine {
             beginPipeline(i, &sim)
         case .humanEscalation(let riskAbove, _):
             beginHumanEscalation(i, riskAbove: riskAbove, &sim)
-        case .graph:
+        case .graph, .orchestration:
             beginGraph(i, &sim)
         }
     }
@@ -46,7 +46,7 @@ extension TeamEngine {
             pipelineAnswered(i, answer, sendBacks: sendBacks, &sim)
         case .humanEscalation(_, let confidenceBelow):
             humanEscalationAnswered(i, role: role, answer, confidenceBelow: confidenceBelow, &sim)
-        case .graph:
+        case .graph, .orchestration:
             graphAnswered(i, answer, &sim)
         }
     }

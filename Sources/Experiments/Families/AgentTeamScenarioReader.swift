@@ -6,7 +6,7 @@ import Vocabulary
 /// Reads agent-team scenarios (see README, "Family: agent teams").
 enum AgentTeamScenarioReader {
     static let topKeys = ["name", "family", "description", "horizon", "event-budget", "tasks", "difficulty", "risk",
-                          "tokens", "correlation", "calls", "members", "roles"]
+                          "tokens", "correlation", "calls", "members", "roles", "orchestrations"]
     static let memberKeys = ["name", "kind", "family", "ability", "slope", "latency", "price", "context", "failures",
                              "concurrency", "timeout"]
     static let roleKeys = ["primary", "tiers", "panel", "judge", "lead", "workers", "stages", "assistant", "human"]
@@ -99,14 +99,20 @@ enum AgentTeamScenarioReader {
         let horizon = top.number("horizon", what: "scenario", default: .infinity, in: 0...Double.infinity,
                                  exclusiveLower: true)
         let budget = top.eventBudget(default: AgentTeamScenario.defaultEventBudget)
+        var orchestrations: [Orchestration]? = []
+        if let node = top["orchestrations"], let roles {
+            orchestrations = OrchestrationReader.read(node, members: members, roles: roles,
+                                                      taken: Pattern.catalogue.map(\.descriptor.name), in: file)
+        }
         guard ok, let count, let rate, let trials, let difficulty, let risk, let input, let output, let correlation,
-              let timeout, let retries, let roles, let horizon, let budget else { return nil }
+              let timeout, let retries, let roles, let horizon, let budget, let orchestrations else { return nil }
         var scenario = AgentTeamScenario(
             name: name, members: members, roles: roles, correlation: correlation, taskCount: count, rate: rate,
             difficulty: difficulty, risk: risk, inputTokens: input, outputTokens: output, trials: trials,
             timeout: timeout, retries: retries)
         scenario.horizon = horizon
         scenario.eventBudget = budget
+        scenario.orchestrations = orchestrations
         return scenario
     }
 
@@ -158,6 +164,15 @@ enum AgentTeamScenarioReader {
 
 extension AgentTeamFamily: ScenarioFamily {
     public static var strategies: [StrategyDeclaration<Pattern>] { Pattern.catalogue }
+
+    /// The scenario's orchestration graphs, each a strategy under its name.
+    public static func strategies(in scenario: AgentTeamScenario) -> [StrategyDeclaration<Pattern>] {
+        scenario.orchestrations.enumerated().map { k, graph in
+            StrategyDeclaration(graph.name, "the scenario's orchestration graph '\(graph.name)' (\(graph.nodes.count) nodes)") { _ in
+                .orchestration(k)
+            }
+        }
+    }
 
 
     public static func read(_ root: Node, name: String, in file: ConfigFile) -> AgentTeamScenario? {

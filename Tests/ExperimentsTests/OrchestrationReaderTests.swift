@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+@testable import Experiments
+
+/// Orchestration graphs written in scenario files: run as strategies, equal to the built-in
+/// pattern they spell out, swept by a grid, and validated completely with positioned errors.
+@Suite("Orchestration graphs in scenario files")
+struct OrchestrationReaderTests {
+    /// The shipped support desk with `graphs` appended (indented under `orchestrations:`).
+    static func scenario(_ graphs: String) throws -> String {
+        let desk = try String(contentsOf: ShippedScenarioTests.scenarios.appendingPathComponent("agent-teams/support-desk.yaml"),
+                              encoding: .utf8)
+        return desk + "\norchestrations:\n" + graphs
+    }
+
+    /// The router written as a graph: three tiers, a perfect verifier, escalate on rejection.
+    static let routerGraph = """
+          router-graph:
+            nodes:
+              t0: {call: small, next: c0}
+              c0: {verify: {accuracy: 1}, next: [{if: accepted, to: end}, {to: t1, escalate: true}]}
+              t1: {call: medium, next: c1}
+              c1: {verify: {accuracy: 1}, next: [{if: accepted, to: end}, {to: t2, escalate: true}]}
+              t2: {call: frontier, next: c2}
+              c2: {verify: {accuracy: 1}, next: end}
+              end: end
+          checked:
+            nodes:
+              answer: {call: medium, next: check}
+              check: {verify: {accuracy: 0.8, cost: 0.001}, next: [{if: rejected, to: answer, limit: 2, escalate: true}, {to: done}]}
+              done: end
+
+        """
+
+    @Test("a graph in a scenario file is a strategy; the router written as a graph gives the router's runs")
+    func routerAsGraph() throws {
+        let dir = try InputErrorTests.folder(["s.yaml": try Self.scenario(Self.routerGraph), "suite.yaml": """
+            replications: 3
+            scenarios:
+              - path: s.yaml
+                strategies: [router, router-graph, checked]
+            """, "all.yaml": "scenarios: [s.yaml]\n"])
+        let suite = try SuiteLoader.load(path: dir + "/suite.yaml")
+        let records = try Runner(jobs: 2).run(RunPlan(suite: suite))
+        let router = records.filter { $0.spec.strategy.name == "router" }.map(\.outcome)
+        let graph = records.filter { $0.spec.strategy.name == "router-graph" }.map(\.outcome)
+        #expect(router.count == 3 && graph == router)
+        // Without `strategies:`, the suite runs the family's catalogue and then the scenario's graphs.
+        let all = try SuiteLoader.load(path: dir + "/all.yaml")
+        #expect(all.entries[0].strategies.map(\.name).suffix(3) == ["human-escalation", "router-graph", "checked"])
+        let scenario = try ScenarioLoader.load(path: dir + "/s.yaml")
+        #expect(scenario.model.strategies.map(\.name).suffix(2) == ["router-graph", "checked"])
+    }
+
+    @Test("a grid sweeps a value inside a graph")
+    func gridSweepsGraph() throws {
+        let dir = try InputErrorTests.folder(["s.yaml": try Self.scenario(Self.routerGraph), "suite.yaml": """
+            replications: 2
+            scenarios:
+              - path: s.yaml
+                strategies: [checked]
+                grid:
+                  orchestrations.checked.nodes.check.verify.accuracy: [0.5, 1]
+            """])
+        let suite = try SuiteLoader.load(path: dir + "/suite.yaml")
+        let records = try Runner(jobs: 1).run(RunPlan(suite: suite))
+        #expect(records.count == 4)
+        let escalations = records[0].spec.scenario.family.metrics.firstIndex { $0.name == "escalations" }!
+        let byPoint = Dictionary(grouping: records) { $0.spec.pointLabel }.mapValues { $0.map { $0.outcome.metrics[escalations] } }
+        // A verifier that is right only half the time rejects far more answers than a perfect one.
+        let coin = byPoint["orchestrations.checked.nodes.check.verify.accuracy=0.5"]!
+        let perfect = byPoint["orchestrations.checked.nodes.check.verify.accuracy=1"]!
+        #expect(zip(coin, perfect).allSatisfy { $0 > $1 })
+    }
+
+    @Test("a graph is validated completely before anything runs, each problem at its position")
+    func errors() throws {
+        let text = try Self.scenario("""
+              router:
+                nodes:
+                  a: {call: mediun, next: b}
+                  b: {branch: [{if: confidense < 0.5, to: a}, {to: c}]}
+                  c: {review: small, next: [{if: rejected, to: a}, {to: dne}]}
+              spin:
+                nodes:
+                  x: {call: small, next: [{if: failed, to: y}, {to: z}]}
+                  y: {branch: [{to: x}]}
+                  z: end
+              lonely:
+                nodes:
+                  p: {call: small, next: z}
+                  q: {call: small, next: z}
+                  r: {call: small, next: [{if: cost >> 1, to: z}]}
+                  z: end
+              stuck:
+                start: p
+                nodes:
+                  p: {call: small, next: q}
+                  q: {branch: [{to: p, limit: 2}, {to: p}]}
+
+            """)
+        let line = text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0 == "orchestrations:" }! + 1
+        let errors = try InputErrorTests.scenarioErrors(text).map { error in
+            // Make line numbers relative to `orchestrations:` so the test does not depend on the desk's length.
+            let parts = error.split(separator: ":", maxSplits: 3)
+            return "\(Int(parts[1])! - line):\(parts[2]):\(parts[3])"
+        }
+        #expect(errors == [
+            "1:3: error: orchestration 'router' has the name of a built-in strategy; choose another",
+            "3:17: error: unknown member 'mediun'; did you mean 'medium'? expected one of: small, medium, frontier, expert, "
+                + "primary, judge, lead, assistant, human (in a.call)",
+            "4:25: error: unknown observable 'confidense'; did you mean 'confidence'? expected one of: failed, confidence, "
+                + "accepted, estimated-difficulty, risk, cost, elapsed (in condition 'confidense < 0.5')",
+            "5:61: error: unknown node 'dne'; expected one of: a, b, c (in orchestration 'router')",
+            "9:25: error: loop x → y → x of orchestration 'spin' has no bound; give one of its edges a 'limit'",
+            "15:36: error: unknown comparison '>>'; did you mean '>'? expected one of: <, <=, >, >=, == (in condition 'cost >> 1')",
+            "20:7: error: node 'p' of orchestration 'stuck' has no way to an end node",
+            "21:7: error: node 'q' of orchestration 'stuck' has no way to an end node",
+            "21:44: error: loop p → q → p of orchestration 'stuck' has no bound; give one of its edges a 'limit'",
+        ])
+        let unreachable = try InputErrorTests.scenarioErrors(try Self.scenario("""
+              lonely:
+                nodes:
+                  p: {call: small, next: z}
+                  q: {call: small, next: z}
+                  z: end
+
+            """)).map { $0.split(separator: ":", maxSplits: 3)[3] }
+        #expect(unreachable == [" error: node 'q' of orchestration 'lonely' cannot be reached from its start 'p'"])
+    }
+}
