@@ -56,12 +56,24 @@ for strategy in sao sao-per-offer single-text; do
     check "negotiation $strategy" "$(count $bin simulate "$tmp/negotiation-100.yaml" --strategy "$strategy")" \
                                   "$(count $bin simulate "$tmp/negotiation-1000.yaml" --strategy "$strategy")"
 done
-# Agent teams: requests and calls are kept per run (amortised growth), nothing per event
-# beyond that: 1,000 against 10,000 tasks.
+# Agent teams, built-in patterns and a user's graph: requests and calls are kept per run
+# (amortised growth), nothing per event beyond that: 1,000 against 10,000 tasks.
 for count in 1000 10000; do
     sed "s/^tasks: .*/tasks: {count: $count, rate: 2, trials: 1}/" scenarios/agent-teams/support-desk.yaml > "$tmp/team-$count.yaml"
+    # A user's orchestration graph with a branch, a review, a bounded loop and a fan-out.
+    cat >> "$tmp/team-$count.yaml" <<'YAML'
+orchestrations:
+  user-graph:
+    nodes:
+      triage: {branch: [{if: estimated-difficulty > 0.5, to: panel}, {to: answer}]}
+      answer: {call: medium, next: review}
+      review: {review: small, next: [{if: rejected, to: answer, limit: 2, escalate: true}, {to: done}]}
+      panel: {parallel: {members: panel, count: 3, merge: vote}, next: check}
+      check: {verify: {accuracy: 0.9, cost: 0.001}, next: done}
+      done: end
+YAML
 done
-for strategy in single router scatter-gather; do
+for strategy in single router scatter-gather user-graph; do
     small=$(count $bin simulate "$tmp/team-1000.yaml" --strategy "$strategy")
     large=$(count $bin simulate "$tmp/team-10000.yaml" --strategy "$strategy")
     # Per-run arrays grow by doubling: allow their reallocations (log₂ of 10× more) only.

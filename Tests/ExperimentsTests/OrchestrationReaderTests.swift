@@ -13,10 +13,12 @@ struct OrchestrationReaderTests {
         return desk + "\norchestrations:\n" + graphs
     }
 
-    /// The router written as a graph: three tiers, a perfect verifier, escalate on rejection.
+    /// The router written as a graph: tasks estimated harder than 1 skip the first tier (the
+    /// built-in's `escalate-above` default); three tiers, a perfect verifier, escalate on rejection.
     static let routerGraph = """
           router-graph:
             nodes:
+              route: {branch: [{if: estimated-difficulty > 1, to: t1}, {to: t0}]}
               t0: {call: small, next: c0}
               c0: {verify: {accuracy: 1}, next: [{if: accepted, to: end}, {to: t1, escalate: true}]}
               t1: {call: medium, next: c1}
