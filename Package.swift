@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "ResourceAllocationTests", dependencies: ["ResourceAllocation", "SimulationKernel", "Statistics"]),
         .testTarget(name: "AgentTeamsTests", dependencies: ["AgentTeams", "SimulationKernel", "Statistics"]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Vocabulary", "DivisionOfLabour", "Statistics"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Vocabulary", "DivisionOfLabour", "AgentTeams", "Statistics"]),
         .testTarget(
             name: "ReportingTests", dependencies: ["Reporting", "Experiments", "Vocabulary", "Statistics"],
             exclude: ["Fixtures", "Golden"]),

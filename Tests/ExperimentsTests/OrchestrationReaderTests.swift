@@ -1,3 +1,4 @@
+import AgentTeams
 import Foundation
 import Testing
 @testable import Experiments
@@ -52,6 +53,12 @@ struct OrchestrationReaderTests {
         #expect(all.entries[0].strategies.map(\.name).suffix(3) == ["human-escalation", "router-graph", "checked"])
         let scenario = try ScenarioLoader.load(path: dir + "/s.yaml")
         #expect(scenario.model.strategies.map(\.name).suffix(2) == ["router-graph", "checked"])
+        // Budgets see a graph's loops: `checked` visits its nodes at most 1 + 2 times, one call each.
+        let team = try #require(scenario.model.payload as? Payload<AgentTeamFamily>).scenario
+        #expect(team.orchestrations.map(\.maximumRequestsPerTask) == [3, 3])
+        var unbounded = team
+        unbounded.orchestrations[1].nodes[1].edges[0].limit = 10_000
+        #expect(unbounded.footprint.bytes > 1_000 * team.footprint.bytes)
     }
 
     @Test("a grid sweeps a value inside a graph")

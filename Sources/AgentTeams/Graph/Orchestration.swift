@@ -147,3 +147,23 @@ public struct GraphTest: Sendable, Equatable {
         }
     }
 }
+
+extension Orchestration {
+    /// An upper bound on the requests one task instance makes: every traversal of a cycle
+    /// takes a bounded edge, so a task visits each node at most 1 + Σ limits times; a visit
+    /// makes at most one request (a call, review or verify), a fan-out's count, or a
+    /// decomposition's lead and parts. Budgets use it before anything runs.
+    public var maximumRequestsPerTask: Double {
+        let visits = 1 + nodes.reduce(0.0) { sum, node in sum + node.edges.reduce(0.0) { $0 + Double($1.limit ?? 0) } }
+        let perVisit = nodes.reduce(0.0) { sum, node in
+            switch node.step {
+            case .call, .review: sum + 1
+            case .parallel(let members, let count, let merge, _):
+                sum + Double(count > 0 ? count : members.count) + (merge == .vote ? 0 : 1)
+            case .decompose(_, _, let parts, _, _): sum + 1 + Double(parts)
+            case .verify, .branch, .end: sum
+            }
+        }
+        return visits * perVisit
+    }
+}
