@@ -136,5 +136,17 @@ struct OrchestrationReaderTests {
 
             """)).map { $0.split(separator: ":", maxSplits: 3)[3] }
         #expect(unreachable == [" error: node 'q' of orchestration 'lonely' cannot be reached from its start 'p'"])
+        // A bounded loop of instant nodes would still let a task go round within one event.
+        let idle = try InputErrorTests.scenarioErrors(try Self.scenario("""
+              idle:
+                nodes:
+                  a: {call: small, next: v}
+                  v: {verify: {accuracy: 0.9}, next: [{if: rejected, to: w, limit: 5}, {to: z}]}
+                  w: {branch: [{to: v}]}
+                  z: end
+
+            """)).map { $0.split(separator: ":", maxSplits: 3)[3] }
+        #expect(idle == [" error: loop v → w → v of orchestration 'idle' waits for no answer; a loop must pass a call, "
+                         + "review, parallel or decompose node"])
     }
 }

@@ -25,47 +25,60 @@ extension TeamEngine {
         enter(i, graph.start, &sim)
     }
 
-    /// Carries task `i` into node `n` and through the instant nodes after it, up to a node
-    /// that waits for answers or an end.
+    /// Carries task `i` into node `n` and through the instant nodes after it (verify, branch),
+    /// up to a node that waits for answers or an end. A loop, iterative: the instant nodes of a
+    /// valid graph form no cycle, so this visits each at most once per call.
     mutating func enter(_ i: Int, _ n: Int, _ sim: inout Simulation<CallEvent>) {
-        tasks[i].graph.node = Int32(n)
-        let d = difficulty[i]
-        switch graph.steps[n] {
-        case .call(let member, let scale, _):
-            tasks[i].graph.phase = .call
-            request(i, member: Int(member), role: .answer, difficulty: scale * d, &sim)
-        case .parallel(let first, let size, let count, _, let influence):
-            let peers = tasks[i].graph.votes.shareRight
-            tasks[i].graph.votes = VoteTally()
-            tasks[i].graph.phase = .gather
-            for slot in 0..<Int(count) {
-                let member = Int(graph.members[Int(first) + slot % Int(size)])
-                request(i, member: member, role: .answer, difficulty: d, influence: influence, peers: peers, &sim)
+        var n = n
+        while true {
+            tasks[i].graph.node = Int32(n)
+            let d = difficulty[i]
+            switch graph.steps[n] {
+            case .call(let member, let scale, _):
+                tasks[i].graph.phase = .call
+                request(i, member: Int(member), role: .answer, difficulty: scale * d, &sim)
+                return
+            case .parallel(let first, let size, let count, _, let influence):
+                let peers = tasks[i].graph.votes.shareRight
+                tasks[i].graph.votes = VoteTally()
+                tasks[i].graph.phase = .gather
+                for slot in 0..<Int(count) {
+                    let member = Int(graph.members[Int(first) + slot % Int(size)])
+                    request(i, member: member, role: .answer, difficulty: d, influence: influence, peers: peers, &sim)
+                }
+                return
+            case .review(let member):
+                tasks[i].graph.phase = .review
+                request(i, member: Int(member), role: .answer, difficulty: d, &sim)
+                return
+            case .decompose(let lead, _, _, _, _, _, _, let visits, _):
+                graphCounters[i * graph.counterCount + Int(visits)] += 1
+                tasks[i].graph.phase = .decompose
+                request(i, member: Int(lead), role: .decomposition, difficulty: d, &sim)
+                return
+            case .verify(let accuracy, let cost, let rank, let visits):
+                let slot = i * graph.counterCount + Int(visits)
+                let visit = Int(graphCounters[slot])
+                graphCounters[slot] += 1
+                let answer = tasks[i].graph.answer
+                var accepted = false
+                if answer.valid {
+                    tasks[i].cost += cost
+                    let u = random.uniform(i, Int(rank), visit, Draw.verifier.rawValue)
+                    accepted = answer.correct ? u < accuracy : u >= accuracy
+                }
+                tasks[i].graph.accepted = accepted
+            case .branch:
+                break
+            case .end:
+                complete(i, success: workRight(i), &sim)
+                return
             }
-        case .review(let member):
-            tasks[i].graph.phase = .review
-            request(i, member: Int(member), role: .answer, difficulty: d, &sim)
-        case .decompose(let lead, _, _, _, _, _, _, let visits, _):
-            graphCounters[i * graph.counterCount + Int(visits)] += 1
-            tasks[i].graph.phase = .decompose
-            request(i, member: Int(lead), role: .decomposition, difficulty: d, &sim)
-        case .verify(let accuracy, let cost, let rank, let visits):
-            let slot = i * graph.counterCount + Int(visits)
-            let visit = Int(graphCounters[slot])
-            graphCounters[slot] += 1
-            let answer = tasks[i].graph.answer
-            var accepted = false
-            if answer.valid {
-                tasks[i].cost += cost
-                let u = random.uniform(i, Int(rank), visit, Draw.verifier.rawValue)
-                accepted = answer.correct ? u < accuracy : u >= accuracy
+            guard let next = next(i, from: n, now: sim.now) else {
+                complete(i, success: workRight(i), &sim)
+                return
             }
-            tasks[i].graph.accepted = accepted
-            leave(i, n, &sim)
-        case .branch:
-            leave(i, n, &sim)
-        case .end:
-            complete(i, success: workRight(i), &sim)
+            n = next
         }
     }
 
@@ -122,13 +135,22 @@ extension TeamEngine {
         }
     }
 
-    /// Task `i` is done with node `n`: it takes the first edge whose condition holds and whose
-    /// bound is not reached (a bound that stops an edge is counted in `boundHits`), or ends
-    /// with its work when there is none.
+    /// Task `i` is done with node `n`: it moves on (see `next`), or ends with its work.
     mutating func leave(_ i: Int, _ n: Int, _ sim: inout Simulation<CallEvent>) {
+        if let next = next(i, from: n, now: sim.now) {
+            enter(i, next, &sim)
+        } else {
+            complete(i, success: workRight(i), &sim)
+        }
+    }
+
+    /// The node task `i` goes to from `n`: the target of the first edge whose condition holds
+    /// and whose bound is not reached (a bound that stops an edge is counted in `boundHits`);
+    /// nil when there is none. Counts the edge taken (its bound, an escalation).
+    mutating func next(_ i: Int, from n: Int, now: Double) -> Int? {
         for e in Int(graph.firstEdge[n])..<Int(graph.firstEdge[n + 1]) {
             let edge = graph.edges[e]
-            guard holds(Int(edge.firstTest)..<Int(edge.endTest), i, now: sim.now) else { continue }
+            guard holds(Int(edge.firstTest)..<Int(edge.endTest), i, now: now) else { continue }
             if edge.limit >= 0 {
                 let slot = i * graph.counterCount + Int(edge.counter)
                 if graphCounters[slot] >= edge.limit {
@@ -138,10 +160,9 @@ extension TeamEngine {
                 graphCounters[slot] += 1
             }
             if edge.escalation { tasks[i].escalations += 1 }
-            enter(i, Int(edge.target), &sim)
-            return
+            return Int(edge.target)
         }
-        complete(i, success: workRight(i), &sim)
+        return nil
     }
 
     /// Task `i`'s work is right: its current answer is, and every kept part it has.

@@ -4,8 +4,9 @@ import Vocabulary
 
 /// Reads a scenario's `orchestrations:` — named graphs users describe their own agent-team
 /// workflows with — and validates each completely before anything runs: unknown nodes,
-/// members and observables, unreachable nodes, nodes with no way to an end, and loops
-/// without a bound are each reported at their position (README, "Orchestration graphs").
+/// members and observables, unreachable nodes, nodes with no way to an end, loops without a
+/// bound and loops that wait for no answer are each reported at their position (README,
+/// "Orchestration graphs").
 enum OrchestrationReader {
     static let stepKeys = ["call", "parallel", "review", "verify", "decompose", "branch", "end"]
     static let nodeKeys = stepKeys + ["next", "difficulty", "keep"]
@@ -371,6 +372,36 @@ enum OrchestrationReader {
             }
             for v in 0..<n where state[v] == 0 {
                 if !visit(v) { ok = false; break }
+            }
+            // Loops that wait for no answer: a cycle among the instant nodes (verify, branch) would
+            // let a task go round within one event, bounded or not.
+            func instant(_ v: Int) -> Bool {
+                switch graph.nodes[v].step {
+                case .verify, .branch: true
+                default: false
+                }
+            }
+            state = [UInt8](repeating: 0, count: n)
+            path = []
+            func visitInstant(_ v: Int) -> Bool {
+                state[v] = 1
+                path.append(v)
+                for (k, e) in graph.nodes[v].edges.enumerated() where instant(e.target) {
+                    if state[e.target] == 1 {
+                        let loop = path[path.lastIndex(of: e.target)!...].map { graph.nodes[$0].name } + [graph.nodes[e.target].name]
+                        file.error("loop " + loop.map { excerpt($0) }.joined(separator: " → ") + " of \(what) waits for no "
+                                   + "answer; a loop must pass a call, review, parallel or decompose node",
+                                   at: edgeSources[v][k].targetNode)
+                        return false
+                    }
+                    if state[e.target] == 0 && !visitInstant(e.target) { return false }
+                }
+                path.removeLast()
+                state[v] = 2
+                return true
+            }
+            for v in 0..<n where state[v] == 0 && instant(v) {
+                if !visitInstant(v) { ok = false; break }
             }
             return ok
         }
