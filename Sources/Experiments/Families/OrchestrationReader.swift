@@ -352,58 +352,52 @@ enum OrchestrationReader {
                 ok = false
             }
             // Loops without a bound: a cycle among the unbounded edges.
-            var state = [UInt8](repeating: 0, count: n)       // 0 new, 1 on the path, 2 done
-            var path: [Int] = []
-            func visit(_ v: Int) -> Bool {
-                state[v] = 1
-                path.append(v)
-                for (k, e) in graph.nodes[v].edges.enumerated() where e.limit == nil {
-                    if state[e.target] == 1 {
-                        let loop = path[path.lastIndex(of: e.target)!...].map { graph.nodes[$0].name } + [graph.nodes[e.target].name]
-                        file.error("loop " + loop.map { excerpt($0) }.joined(separator: " → ") + " of \(what) has no bound; "
-                                   + "give one of its edges a 'limit'", at: edgeSources[v][k].targetNode)
-                        return false
-                    }
-                    if state[e.target] == 0 && !visit(e.target) { return false }
-                }
-                path.removeLast()
-                state[v] = 2
-                return true
+            if let (loop, at) = cycle(in: graph, through: { edge in edge.limit == nil }) {
+                file.error("loop " + loop + " of \(what) has no bound; give one of its edges a 'limit'",
+                           at: edgeSources[at.node][at.edge].targetNode)
+                ok = false
             }
-            for v in 0..<n where state[v] == 0 {
-                if !visit(v) { ok = false; break }
-            }
-            // Loops that wait for no answer: a cycle among the instant nodes (verify, branch) would
-            // let a task go round within one event, bounded or not.
-            func instant(_ v: Int) -> Bool {
-                switch graph.nodes[v].step {
+            // Loops that wait for no answer: a cycle among the instant nodes (verify, branch)
+            // would let a task go round within one event, bounded or not.
+            let instant = graph.nodes.map { node in
+                switch node.step {
                 case .verify, .branch: true
                 default: false
                 }
             }
-            state = [UInt8](repeating: 0, count: n)
-            path = []
-            func visitInstant(_ v: Int) -> Bool {
+            if let (loop, at) = cycle(in: graph, from: { instant[$0] }, through: { instant[$0.target] }) {
+                file.error("loop " + loop + " of \(what) waits for no answer; a loop must pass a call, review, "
+                           + "parallel or decompose node", at: edgeSources[at.node][at.edge].targetNode)
+                ok = false
+            }
+            return ok
+        }
+
+        /// A cycle of `graph` among the edges `through` accepts, searched from the nodes `from`
+        /// accepts: its node names joined by arrows, and the edge that closes it.
+        func cycle(in graph: Orchestration, from start: (Int) -> Bool = { _ in true },
+                   through accept: (GraphEdge) -> Bool) -> (String, (node: Int, edge: Int))? {
+            let n = graph.nodes.count
+            var state = [UInt8](repeating: 0, count: n)       // 0 new, 1 on the path, 2 done
+            var path: [Int] = []
+            func visit(_ v: Int) -> (String, (node: Int, edge: Int))? {
                 state[v] = 1
                 path.append(v)
-                for (k, e) in graph.nodes[v].edges.enumerated() where instant(e.target) {
+                for (k, e) in graph.nodes[v].edges.enumerated() where accept(e) {
                     if state[e.target] == 1 {
-                        let loop = path[path.lastIndex(of: e.target)!...].map { graph.nodes[$0].name } + [graph.nodes[e.target].name]
-                        file.error("loop " + loop.map { excerpt($0) }.joined(separator: " → ") + " of \(what) waits for no "
-                                   + "answer; a loop must pass a call, review, parallel or decompose node",
-                                   at: edgeSources[v][k].targetNode)
-                        return false
+                        let names = path[path.lastIndex(of: e.target)!...].map { graph.nodes[$0].name } + [graph.nodes[e.target].name]
+                        return (names.map { excerpt($0) }.joined(separator: " → "), (v, k))
                     }
-                    if state[e.target] == 0 && !visitInstant(e.target) { return false }
+                    if state[e.target] == 0, let found = visit(e.target) { return found }
                 }
                 path.removeLast()
                 state[v] = 2
-                return true
+                return nil
             }
-            for v in 0..<n where state[v] == 0 && instant(v) {
-                if !visitInstant(v) { ok = false; break }
+            for v in 0..<n where state[v] == 0 && start(v) {
+                if let found = visit(v) { return found }
             }
-            return ok
+            return nil
         }
     }
 }
