@@ -171,7 +171,7 @@ public struct ScenarioModel: Sendable {
     public var footprint: Footprint { payload.footprint }
 
     /// The strategies this scenario can run under: its family's, then its own.
-    public var strategies: [StrategyDescriptor] { family.strategies + payload.ownStrategies.map(\.descriptor) }
+    public var strategies: [StrategyDescriptor] { family.strategies + payload.ownStrategies }
 
     /// The strategy `name` with `parameters`, from the family or the scenario; nil if unknown.
     func strategy(named name: String, parameters: [String: Double]) -> (any Sendable)? {
@@ -194,18 +194,15 @@ public struct ScenarioModel: Sendable {
 
 protocol ScenarioPayload: Sendable {
     var footprint: Footprint { get }
-    var ownStrategies: [StrategyDescriptorHolder] { get }
+    var ownStrategies: [StrategyDescriptor] { get }
     func ownStrategy(named name: String, parameters: [String: Double]) -> (any Sendable)?
     func bind(_ policy: any Sendable) -> BoundRun
 }
 
-/// A scenario's own strategy, as the erased scenario lists it.
-struct StrategyDescriptorHolder { let descriptor: StrategyDescriptor }
-
 struct Payload<F: ScenarioFamily>: ScenarioPayload {
     let scenario: F.Scenario
     var footprint: Footprint { F.footprint(of: scenario) }
-    var ownStrategies: [StrategyDescriptorHolder] { F.strategies(in: scenario).map { StrategyDescriptorHolder(descriptor: $0.descriptor) } }
+    var ownStrategies: [StrategyDescriptor] { F.strategies(in: scenario).map(\.descriptor) }
 
     func ownStrategy(named name: String, parameters: [String: Double]) -> (any Sendable)? {
         F.strategies(in: scenario).make(name, parameters: parameters)
