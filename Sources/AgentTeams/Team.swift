@@ -71,6 +71,9 @@ public struct Roles: Sendable, Equatable {
     public var human: Int?
     public var fallback: Int?
 
+    /// The member `single` asks: tier `tier` of `tiers` when it is a valid index, else `primary`.
+    public func single(tier: Int) -> Int { tier >= 0 && tier < tiers.count ? tiers[tier] : primary }
+
     public init(primary: Int, tiers: [Int], panel: [Int], judge: Int, lead: Int, workers: [Int], stages: [Int],
                 assistant: Int, human: Int?, fallback: Int?) {
         self.primary = primary

@@ -12,7 +12,7 @@ import Vocabulary
 /// workload (common random numbers), and a run is a pure function of its identity.
 ///
 /// A family that does not run on the event kernel still honours `deadline` and its scenario's
-/// event budget (see `RunLimits`), and counts `RunOutcome.events` in a unit its README names.
+/// event budget (an `EventMeter` counts them), and counts `RunOutcome.events` in a unit its README names.
 public protocol ScenarioFamily: SendableMetatype {
     associatedtype Scenario: Sendable
     associatedtype Strategy: Sendable

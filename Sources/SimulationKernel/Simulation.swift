@@ -65,7 +65,7 @@ public struct Simulation<Event> {
     ///
     /// On `.horizon` the clock is advanced to `horizon`; on the other reasons it stays at
     /// the time of the last event.
-    /// `deadline` (see `RunLimits`) is looked at once every 4,096 events.
+    /// `deadline` (a `WallClockDeadline`) is looked at once every 4,096 events.
     @inlinable
     public mutating func run<Model: EventHandler>(
         _ model: inout Model, until horizon: Double = .infinity, eventBudget: Int = .max,

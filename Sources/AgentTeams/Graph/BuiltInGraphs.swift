@@ -4,9 +4,8 @@
 extension Orchestration {
     /// `single`: tier `tier` of roles.tiers when it is a valid index, else roles.primary → end.
     public static func single(_ roles: Roles, tier: Int) -> Orchestration {
-        let member = tier >= 0 && tier < roles.tiers.count ? roles.tiers[tier] : roles.primary
-        return Orchestration(name: "single", nodes: [
-            GraphNode("answer", .call(member: member, difficultyScale: 1, keep: false), edges: [GraphEdge(to: 1)]),
+        Orchestration(name: "single", nodes: [
+            GraphNode("answer", .call(member: roles.single(tier: tier), difficultyScale: 1, keep: false), edges: [GraphEdge(to: 1)]),
             GraphNode("end", .end),
         ])
     }

@@ -6,9 +6,7 @@ extension TeamEngine {
     /// Every task goes to one member: tier `tier` of roles.tiers when it is a valid index
     /// (0 ≤ tier < tiers), otherwise (−1, the default, or out of range) roles.primary.
     mutating func beginSingle(_ i: Int, tier: Int, _ sim: inout Simulation<CallEvent>) {
-        let roles = scenario.roles
-        let member = tier >= 0 && tier < roles.tiers.count ? roles.tiers[tier] : roles.primary
-        request(i, member: member, role: .answer, difficulty: difficulty[i], &sim)
+        request(i, member: scenario.roles.single(tier: tier), role: .answer, difficulty: difficulty[i], &sim)
     }
 
     /// That member's answer is the final answer (a failed request: wrong).
