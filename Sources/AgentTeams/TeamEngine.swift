@@ -7,42 +7,35 @@ enum CallEvent {
     case callDone(Int32)
 }
 
-/// The simulation of one run: task instances arrive, patterns issue requests, requests become
+/// The simulation of one run: task instances arrive and walk the orchestration graph, whose
+/// nodes issue requests; requests become
 /// calls (with retries and a fallback member), calls wait for a free member, take their
 /// latency and end in an answer, an error, a timeout or malformed output.
 ///
 /// Every random outcome of a call comes from `CounterRandom` keyed by (task instance,
 /// member, that member's call number on the instance, purpose), so a member's n-th call on a
-/// task ends the same way under every pattern (common random numbers).
+/// task ends the same way under every pattern and graph (common random numbers).
 struct TeamEngine: EventHandler {
     typealias Event = CallEvent
 
     enum Outcome: Equatable { case answer(correct: Bool, confidence: Double), malformed, error, timeout }
 
-    /// A pattern's request for an answer from one member, in one role. It becomes one call, or
-    /// several when calls fail (retries on the same member, then the fallback member).
+    /// A graph node's request for an answer from one member. It becomes one call, or several
+    /// when calls fail (retries on the same member, then the fallback member).
     struct Request {
-        /// The part a request plays in its pattern's steps (patterns with one kind of step use `answer`).
-        enum Role: UInt8 {
-            /// An answer to the task itself: the single member's, a router tier's, a panel
-            /// member's (scatter-gather, debate), a pipeline stage's, the assistant's.
-            case answer
-            /// Scatter-gather's judge merging the panel's answers.
-            case judge
-            /// Hierarchical: the lead's decomposition, a worker's part, the lead's integration.
-            case decomposition, part, integration
-            /// Human escalation: the human's answer.
-            case human
-        }
-
         var instance: Int32
         var member: Int32
-        var role: Role
+        /// The node that asked, and the task's stage when it did (`GraphState.stage`): an
+        /// answer that comes back after its task has moved on is ignored.
+        var node: Int32
+        var stage: UInt32
         var difficulty: Double
         /// Debate revisions: the weight of the others' answers and the share of the panel that
         /// was right in the previous round (p becomes (1 − influence)·p + influence·peers).
         var influence = 0.0
         var peers = 0.0
+        /// The time its calls took, one after another (retries included), queueing excluded.
+        var service = 0.0
         var attempts: Int16 = 0
         var fallbackUsed = false
     }
@@ -52,6 +45,7 @@ struct TeamEngine: EventHandler {
         var member: Int32
         var number: Int32
         var outcome = Outcome.error
+        var duration = 0.0
     }
 
     /// What a request brings back to its pattern: a usable answer, right or wrong, with the
@@ -66,12 +60,10 @@ struct TeamEngine: EventHandler {
         static let failed = Answer(valid: false, correct: false, confidence: 0)
     }
 
-    /// One task instance: the bookkeeping every pattern shares (the metrics are computed from
-    /// it), then each pattern's own state, defined beside the pattern in Patterns/.
+    /// One task instance: the bookkeeping the metrics are computed from, and its place in the
+    /// orchestration graph.
     struct TaskState {
         var arrival = 0.0
-        /// Requests issued and not yet answered (answered: an answer or a final failure).
-        var pending: Int16 = 0
         var cost = 0.0
         var tokens = 0.0
         var calls: Int32 = 0
@@ -81,12 +73,9 @@ struct TeamEngine: EventHandler {
         var done = false
         var success = false
         var finish = 0.0
-        // Each pattern's own state (only the running pattern's is used).
-        var router = RouterState()
-        var scatterGather = ScatterGatherState()
-        var debate = DebateState()
-        var hierarchical = HierarchicalState()
-        var pipeline = PipelineState()
+        /// The time its answer would have taken with no waiting for busy members: over the
+        /// stages of its path, the sum of each stage's deciding request's `service`.
+        var criticalPath = 0.0
         var graph = GraphState()
     }
 
@@ -97,12 +86,18 @@ struct TeamEngine: EventHandler {
 
     let scenario: AgentTeamScenario
     let pattern: Pattern
-    /// The orchestration graph being run (`Pattern.graph`), compiled; empty otherwise.
+    /// The orchestration graph that carries out the pattern, compiled.
     let graph: CompiledGraph
     /// Per task instance, the graph's counters (`CompiledGraph.counterCount` each).
     var graphCounters: [Int32] = []
-    /// Times a loop's bound stopped an edge a task would otherwise have taken.
-    var boundHits = 0
+    /// Run totals per node: calls made for it, money spent by it (calls and checks), time task
+    /// instances spent at it, and task instances whose answer became final there.
+    var nodeCalls: [Int]
+    var nodeCost: [Double]
+    var nodeTime: [Double]
+    var nodeEnded: [Int]
+    /// Per edge: times its bound stopped a task that would otherwise have taken it.
+    var edgeBoundHits: [Int]
     let random: CounterRandom
     /// Each member's model family as a small integer (first appearance order).
     let modelFamilyIndex: [Int]
@@ -124,11 +119,12 @@ struct TeamEngine: EventHandler {
     init(scenario: AgentTeamScenario, pattern: Pattern, workload: RandomStreams) {
         self.scenario = scenario
         self.pattern = pattern
-        switch pattern {
-        case .graph(let orchestration): graph = CompiledGraph(orchestration)
-        case .orchestration(let k): graph = CompiledGraph(scenario.orchestrations[k])
-        default: graph = .none
-        }
+        graph = CompiledGraph(.of(pattern, in: scenario))
+        nodeCalls = Array(repeating: 0, count: graph.nodeCount)
+        nodeCost = Array(repeating: 0, count: graph.nodeCount)
+        nodeTime = Array(repeating: 0, count: graph.nodeCount)
+        nodeEnded = Array(repeating: 0, count: graph.nodeCount)
+        edgeBoundHits = Array(repeating: 0, count: graph.edges.count)
         random = CounterRandom(seed: RandomStream.seed(identity: workload.identity, purpose: "calls"))
         var modelFamilies: [String] = []
         modelFamilyIndex = scenario.members.map { member in
@@ -165,7 +161,7 @@ struct TeamEngine: EventHandler {
         switch event {
         case .arrival(let i):
             if Int(i) + 1 < arrival.count { sim.schedule(.arrival(i + 1), at: arrival[Int(i) + 1]) }
-            begin(Int(i), &sim)
+            enter(Int(i), graph.start, &sim)
         case .callDone(let c):
             finishCall(Int(c), &sim)
         }
@@ -173,12 +169,13 @@ struct TeamEngine: EventHandler {
 
     // MARK: Requests and calls
 
-    /// Asks `member` for an answer on instance `i` in `role`; the answer comes back to `deliver`.
-    mutating func request(_ i: Int, member: Int, role: Request.Role, difficulty d: Double, influence: Double = 0,
+    /// Asks `member` for an answer on instance `i` for node `n`; the answer comes back to
+    /// `graphAnswered` unless the task has moved on by then.
+    mutating func request(_ i: Int, member: Int, node n: Int, difficulty d: Double, influence: Double = 0,
                           peers: Double = 0, _ sim: inout Simulation<CallEvent>) {
-        requests.append(Request(instance: Int32(i), member: Int32(member), role: role, difficulty: d,
-                                influence: influence, peers: peers))
-        tasks[i].pending += 1
+        requests.append(Request(instance: Int32(i), member: Int32(member), node: Int32(n), stage: tasks[i].graph.stage,
+                                difficulty: d, influence: influence, peers: peers))
+        tasks[i].graph.outstanding += 1
         issue(requests.count - 1, &sim)
     }
 
@@ -188,6 +185,7 @@ struct TeamEngine: EventHandler {
         callCount[i * members + m] += 1
         calls.append(Call(request: Int32(r), member: Int32(m), number: number))
         tasks[i].calls += 1
+        nodeCalls[Int(requests[r].node)] += 1
         let c = calls.count - 1
         let limit = scenario.members[m].concurrency
         if limit == 0 || busy[m] < limit {
@@ -204,7 +202,8 @@ struct TeamEngine: EventHandler {
         busy[m] += 1
         let failure = draw(.failure, i, m, n)
         let latency = max(0, member.latency.quantile(draw(.latency, i, m, n)))
-        let timeout = member.timeout ?? scenario.timeout
+        let policy = graph.policies[Int(requests[r].node)].timeout
+        let timeout = policy.isNaN ? member.timeout ?? scenario.timeout : policy
         var duration = min(latency, timeout)
         let outcome: Outcome
         if tokensIn[i] > member.contextLimit {
@@ -230,6 +229,7 @@ struct TeamEngine: EventHandler {
             outcome = .answer(correct: correct, confidence: correct ? 0.5 + 0.5 * c : 0.8 * c)
         }
         calls[c].outcome = outcome
+        calls[c].duration = duration
         sim.schedule(.callDone(Int32(c)), after: duration)
     }
 
@@ -245,36 +245,42 @@ struct TeamEngine: EventHandler {
         // Charges: errors cost only the per-call price; a timeout also its input tokens.
         let member = scenario.members[m]
         let input = tokensIn[i] / 1000, output = tokensOut[i] / 1000
+        let charge: Double
         switch calls[c].outcome {
         case .error:
-            tasks[i].cost += member.pricePerCall
+            charge = member.pricePerCall
         case .timeout:
-            tasks[i].cost += member.pricePerCall + input * member.priceIn
+            charge = member.pricePerCall + input * member.priceIn
             tasks[i].tokens += member.kind == .model ? tokensIn[i] : 0
             tasks[i].timeouts += 1
         case .malformed, .answer:
-            tasks[i].cost += member.pricePerCall + input * member.priceIn + output * member.priceOut
+            charge = member.pricePerCall + input * member.priceIn + output * member.priceOut
             tasks[i].tokens += member.kind == .model ? tokensIn[i] + tokensOut[i] : 0
         }
+        tasks[i].cost += charge
+        let n = Int(requests[r].node)
+        nodeCost[n] += charge
+        requests[r].service += calls[c].duration
         if case .answer(let correct, let confidence) = calls[c].outcome {
-            tasks[i].pending -= 1
-            deliver(r, Answer(valid: true, correct: correct, confidence: confidence), &sim)
+            graphAnswered(r, Answer(valid: true, correct: correct, confidence: confidence), &sim)
             return
         }
         // A failed call: retry the same member, then the fallback member, then give up.
-        if Int(requests[r].attempts) < scenario.retries {
+        let policy = graph.policies[n]
+        let retries = policy.retries >= 0 ? Int(policy.retries) : scenario.retries
+        let fallback = policy.fallback == -2 ? scenario.roles.fallback : policy.fallback >= 0 ? Int(policy.fallback) : nil
+        if Int(requests[r].attempts) < retries {
             requests[r].attempts += 1
             tasks[i].retries += 1
             issue(r, &sim)
-        } else if let fallback = scenario.roles.fallback, !requests[r].fallbackUsed, fallback != Int(requests[r].member) {
+        } else if let fallback, !requests[r].fallbackUsed, fallback != Int(requests[r].member) {
             requests[r].fallbackUsed = true
             requests[r].member = Int32(fallback)
             requests[r].attempts = 0
             tasks[i].retries += 1
             issue(r, &sim)
         } else {
-            tasks[i].pending -= 1
-            deliver(r, .failed, &sim)
+            graphAnswered(r, .failed, &sim)
         }
     }
 
@@ -284,8 +290,9 @@ struct TeamEngine: EventHandler {
         random.uniform(a, b, c, purpose.rawValue)
     }
 
-    /// Task instance `i` has its final answer, right (`success`) or not, now.
-    mutating func complete(_ i: Int, success: Bool, _ sim: inout Simulation<CallEvent>) {
+    /// Task instance `i` has its final answer, right (`success`) or not, now, at node `n`.
+    mutating func complete(_ i: Int, success: Bool, at n: Int, _ sim: inout Simulation<CallEvent>) {
+        nodeEnded[n] += 1
         tasks[i].done = true
         tasks[i].success = success
         tasks[i].finish = sim.now

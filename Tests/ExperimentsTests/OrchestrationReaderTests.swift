@@ -119,7 +119,7 @@ struct OrchestrationReaderTests {
             "3:17: error: unknown member 'mediun'; did you mean 'medium'? expected one of: small, medium, frontier, expert, "
                 + "primary, judge, lead, assistant, human (in a.call)",
             "4:25: error: unknown observable 'confidense'; did you mean 'confidence'? expected one of: failed, confidence, "
-                + "accepted, estimated-difficulty, risk, cost, elapsed (in condition 'confidense < 0.5')",
+                + "accepted, estimated-difficulty, risk, cost, elapsed, attempts (in condition 'confidense < 0.5')",
             "5:61: error: unknown node 'dne'; expected one of: a, b, c (in orchestration 'router')",
             "9:25: error: loop x → y → x of orchestration 'spin' has no bound; give one of its edges a 'limit'",
             "15:36: error: unknown comparison '>>'; did you mean '>'? expected one of: <, <=, >, >=, == (in condition 'cost >> 1')",

@@ -2,20 +2,25 @@
 /// edge, test and member, so walking a task through the graph copies no reference and
 /// allocates nothing. Made once per run.
 ///
-/// Each task has `counterCount` small counters: a visit count for every verify and decompose
-/// node (which key their draws), the state of every kept part (0 none yet, 1 right, 2 wrong),
-/// and the times every bounded edge was taken.
+/// Each task has `counterCount` small counters: first its visits to every node (they key the
+/// draws of verify and decompose nodes, and are the `attempts` observable), then the times it
+/// took every edge (a bounded edge's bound is checked against it), then the state of every
+/// kept part (0 none yet, 1 right, 2 wrong).
 struct CompiledGraph {
     enum Step {
         case call(member: Int32, scale: Double, keep: Int32)
-        /// `members[first..<first + size]`; `count` requests; `judge` −1 for a vote.
-        case parallel(first: Int32, size: Int32, count: Int32, judge: Int32, influence: Double)
+        /// `members[first..<first + size]`; `count` requests; how they merge.
+        case parallel(first: Int32, size: Int32, count: Int32, merge: Merge, influence: Double)
         case review(member: Int32)
         case decompose(lead: Int32, first: Int32, size: Int32, parts: Int32, error: Double, scale: Double,
-                       rank: Int32, visits: Int32, keep: Int32)
-        case verify(accuracy: Double, cost: Double, rank: Int32, visits: Int32)
+                       rank: Int32, keep: Int32)
+        case verify(accuracy: Double, cost: Double, rank: Int32)
         case branch
         case end
+    }
+
+    enum Merge: Equatable {
+        case vote, judge(Int32), firstValid, bestConfidence
     }
 
     struct Edge {
@@ -25,13 +30,20 @@ struct CompiledGraph {
         var target: Int32
         /// −1: no bound.
         var limit: Int32
-        /// Counter of times taken (bounded edges only), else −1.
-        var counter: Int32
         var escalation: Bool
+    }
+
+    /// A node's call policy: −1 retries: the scenario's; NaN timeout: the member's or the
+    /// scenario's; fallback −2: the scenario's, −1: none, else a member.
+    struct Policy {
+        var retries: Int32
+        var timeout: Double
+        var fallback: Int32
     }
 
     let start: Int
     let steps: [Step]
+    let policies: [Policy]
     let members: [Int32]
     /// `edges[firstEdge[n]..<firstEdge[n + 1]]` leave node n, in order.
     let firstEdge: [Int32]
@@ -41,9 +53,16 @@ struct CompiledGraph {
     let keptSlots: [Int32]
     let counterCount: Int
 
+    var nodeCount: Int { steps.count }
+    /// The counter of node `n`'s visits.
+    @inline(__always) func visitCounter(_ n: Int) -> Int { n }
+    /// The counter of the times edge `e` was taken.
+    @inline(__always) func edgeCounter(_ e: Int) -> Int { steps.count + e }
+
     init(_ graph: Orchestration) {
         start = graph.start
-        var counters: Int32 = 0
+        let edgeCount = graph.nodes.reduce(0) { $0 + $1.edges.count }
+        var counters = Int32(graph.nodes.count + edgeCount)
         func counter() -> Int32 {
             defer { counters += 1 }
             return counters
@@ -66,12 +85,13 @@ struct CompiledGraph {
                 return .call(member: Int32(member), scale: scale, keep: slot)
             case .parallel(let list, let count, let merge, let influence):
                 let (first, size) = slice(list)
-                let judge: Int32
-                switch merge {
-                case .vote: judge = -1
-                case .judge(let member): judge = Int32(member)
+                let compiled: Merge = switch merge {
+                case .vote: .vote
+                case .judge(let member): .judge(Int32(member))
+                case .firstValid: .firstValid
+                case .bestConfidence: .bestConfidence
                 }
-                return .parallel(first: first, size: size, count: Int32(count > 0 ? count : list.count), judge: judge,
+                return .parallel(first: first, size: size, count: Int32(count > 0 ? count : list.count), merge: compiled,
                                  influence: influence)
             case .review(let member):
                 return .review(member: Int32(member))
@@ -81,15 +101,23 @@ struct CompiledGraph {
                 kept.append(slot)
                 defer { decomposeRank += 1 }
                 return .decompose(lead: Int32(lead), first: first, size: size, parts: Int32(parts), error: error,
-                                  scale: scale, rank: decomposeRank, visits: counter(), keep: slot)
+                                  scale: scale, rank: decomposeRank, keep: slot)
             case .verify(let accuracy, let cost):
                 defer { verifyRank += 1 }
-                return .verify(accuracy: accuracy, cost: cost, rank: verifyRank, visits: counter())
+                return .verify(accuracy: accuracy, cost: cost, rank: verifyRank)
             case .branch:
                 return .branch
             case .end:
                 return .end
             }
+        }
+        policies = graph.nodes.map { node in
+            let fallback: Int32 = switch node.policy.fallback {
+            case .scenario: -2
+            case .none: -1
+            case .member(let m): Int32(m)
+            }
+            return Policy(retries: Int32(node.policy.retries ?? -1), timeout: node.policy.timeout ?? .nan, fallback: fallback)
         }
         var firstEdge: [Int32] = [0]
         var edges: [Edge] = []
@@ -99,8 +127,7 @@ struct CompiledGraph {
                 let first = Int32(tests.count)
                 tests += edge.condition.tests
                 edges.append(Edge(firstTest: first, endTest: Int32(tests.count), target: Int32(edge.target),
-                                  limit: Int32(edge.limit ?? -1), counter: edge.limit == nil ? -1 : counter(),
-                                  escalation: edge.escalation))
+                                  limit: Int32(edge.limit ?? -1), escalation: edge.escalation))
             }
             firstEdge.append(Int32(edges.count))
         }
@@ -111,7 +138,4 @@ struct CompiledGraph {
         keptSlots = kept
         counterCount = Int(counters)
     }
-
-    /// A graph that is never walked (the engine runs a built-in pattern).
-    static let none = CompiledGraph(Orchestration(name: "", nodes: []))
 }

@@ -24,12 +24,43 @@ public struct GraphNode: Sendable, Equatable {
     /// Tried in order when the node's step is done; the first edge whose condition holds (and
     /// whose bound is not reached) is taken. When none is, the task ends with its current answer.
     public var edges: [GraphEdge]
+    /// How the node's calls treat failures: retries, timeout and fallback member.
+    public var policy: CallPolicy
 
-    public init(_ name: String, _ step: GraphStep, edges: [GraphEdge] = []) {
+    public init(_ name: String, _ step: GraphStep, edges: [GraphEdge] = [], policy: CallPolicy = .scenario) {
         self.name = name
         self.step = step
         self.edges = edges
+        self.policy = policy
     }
+}
+
+/// How a node's calls handle failure. A request becomes a call; a call that ends in an error,
+/// a timeout or malformed output is repeated on the same member up to `retries` times, then
+/// passed once to the fallback member (with as many retries); when that fails too, the request
+/// comes back failed. Unset values are the scenario's (`calls:` and `roles.fallback`).
+public struct CallPolicy: Sendable, Equatable {
+    public enum Fallback: Sendable, Equatable {
+        /// The scenario's `roles.fallback`, if any.
+        case scenario
+        /// No fallback for this node's calls.
+        case none
+        case member(Int)
+    }
+
+    /// Repeats of a failed call on the same member; nil: the scenario's.
+    public var retries: Int?
+    /// A call's timeout; nil: the member's own, else the scenario's.
+    public var timeout: Double?
+    public var fallback: Fallback
+
+    public init(retries: Int? = nil, timeout: Double? = nil, fallback: Fallback = .scenario) {
+        self.retries = retries
+        self.timeout = timeout
+        self.fallback = fallback
+    }
+
+    public static let scenario = CallPolicy()
 }
 
 /// What a node does with a task instance.
@@ -44,7 +75,7 @@ public enum GraphStep: Sendable, Equatable {
     /// through the engine's retries, timeouts and fallback.
     case call(member: Int, difficultyScale: Double, keep: Bool)
     /// Fans out `count` requests (0: one per member) to `members`, cycling through them, in
-    /// parallel; when all are back, merges them into the current answer. With `influence` w > 0
+    /// parallel, and merges their answers into the current answer (see `GraphMerge` for when). With `influence` w > 0
     /// each answer is a revision: right with probability (1 − w)·p + w·(share of the previous
     /// merge's valid answers that were right) — a debate round.
     case parallel(members: [Int], count: Int, merge: GraphMerge, influence: Double)
@@ -75,6 +106,12 @@ public enum GraphMerge: Sendable, Equatable {
     /// `judge` picks among the answers: right when at least one answer is right and the judge's
     /// own call is; when none is right the judge is not called and the answer is wrong.
     case judge(member: Int)
+    /// The first valid answer to come back, as soon as it does; the other requests are not
+    /// cancelled (their calls are paid, their answers ignored). None valid: failed.
+    case firstValid
+    /// When all are back, the valid answer with the highest confidence (the earliest back among
+    /// equals). None valid: failed.
+    case bestConfidence
 }
 
 /// An edge: where a task goes next, when `condition` holds.
@@ -121,6 +158,8 @@ public struct GraphTest: Sendable, Equatable {
         case cost
         /// Time since the task arrived.
         case elapsed
+        /// How many times the task has been at this node, this visit included (1 the first time).
+        case attempts
     }
 
     public enum Comparison: String, Sendable, CaseIterable {
@@ -159,11 +198,34 @@ extension Orchestration {
             switch node.step {
             case .call, .review: sum + 1
             case .parallel(let members, let count, let merge, _):
-                sum + Double(count > 0 ? count : members.count) + (merge == .vote ? 0 : 1)
+                sum + Double(count > 0 ? count : members.count) + (merge.callsJudge ? 1 : 0)
             case .decompose(_, _, let parts, _, _): sum + 1 + Double(parts)
             case .verify, .branch, .end: sum
             }
         }
         return visits * perVisit
+    }
+
+    /// An upper bound on the calls one task instance makes: `maximumRequestsPerTask`, each
+    /// request with its node's retries (default `retries`) on its member and, when the node
+    /// has a fallback (default `fallback`), as many again on the fallback.
+    public func maximumCallsPerTask(retries: Int, fallback: Bool) -> Double {
+        let worst = nodes.reduce(1.0) { most, node in
+            let tries = Double((node.policy.retries ?? retries) + 1)
+            let hasFallback = switch node.policy.fallback {
+            case .scenario: fallback
+            case .none: false
+            case .member: true
+            }
+            return max(most, hasFallback ? 2 * tries : tries)
+        }
+        return maximumRequestsPerTask * worst
+    }
+}
+
+extension GraphMerge {
+    /// The merge makes a call of its own (a judge's).
+    var callsJudge: Bool {
+        if case .judge = self { true } else { false }
     }
 }

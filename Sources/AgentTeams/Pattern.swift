@@ -1,9 +1,9 @@
 import SimulationKernel
 import Vocabulary
 
-/// An orchestration pattern: the strategies of the agent-team family. Each case is carried out
-/// by its own file beside this one (Single.swift, Router.swift, …); TeamEngine+Dispatch.swift
-/// hands arrivals and answers to it.
+/// An orchestration pattern: the strategies of the agent-team family. Every case is carried out
+/// as an orchestration graph (`Orchestration.of(_:in:)`, Graph/BuiltInGraphs.swift), walked by
+/// the one engine; the seven built-in patterns are graphs built from the scenario's roles.
 public enum Pattern: Sendable, Equatable {
     /// Every task to one member: the primary, or tier `tier` of the router's tiers when ≥ 0.
     case single(tier: Int)
