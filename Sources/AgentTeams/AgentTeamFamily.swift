@@ -30,6 +30,11 @@ public enum AgentTeamFamily {
         MetricDeclaration("p95-latency", unit: "time", .lowerIsBetter, "95th percentile of that time (type 7)") { r in
             Sample.quantile(r.latencies, 0.95)
         },
+        MetricDeclaration("critical-path", unit: "time", .lowerIsBetter,
+                          "mean time to the final answer had no call waited for a busy member: per stage of the "
+                          + "task's path, the calls it waited for (retries included); mean-latency minus this is queueing") {
+            r in Sample.mean(r.criticalPaths)
+        },
         MetricDeclaration("makespan", unit: "time", .lowerIsBetter, "time of the last final answer") { r in r.lastAnswer },
         MetricDeclaration("calls-per-task", unit: "calls", .lowerIsBetter, "calls (including retries) / task instances") { r in
             Double(r.calls) / r.instances
@@ -37,6 +42,10 @@ public enum AgentTeamFamily {
         MetricDeclaration("escalations", unit: "per task", .lowerIsBetter,
                           "escalations to a stronger tier or a human, and work sent back, per task instance") { r in
             Double(r.escalations) / r.instances
+        },
+        MetricDeclaration("bound-hits", unit: "per task", .lowerIsBetter,
+                          "times a loop's bound stopped a task that would have gone round again (runaway), per task instance") {
+            r in Double(r.boundHits) / r.instances
         },
         MetricDeclaration("timeouts", unit: "per task", .lowerIsBetter, "calls that timed out, per task instance") { r in
             Double(r.timeouts) / r.instances
@@ -81,6 +90,10 @@ public struct AgentTeamOutcome: Sendable {
     public let tokens: Double
     /// Arrival to final answer, of the instances answered.
     public let latencies: [Double]
+    /// The critical-path time of the instances answered (`TeamEngine.TaskState.criticalPath`).
+    public let criticalPaths: [Double]
+    /// Times a loop's bound stopped a task.
+    public let boundHits: Int
     /// The time of the last final answer; NaN when none was given.
     public let lastAnswer: Double
     public let calls: Int
@@ -97,6 +110,8 @@ public struct AgentTeamOutcome: Sendable {
         cost = tasks.reduce(0) { $0 + $1.cost }
         tokens = tasks.reduce(0) { $0 + $1.tokens }
         latencies = tasks.filter(\.done).map { $0.finish - $0.arrival }
+        criticalPaths = tasks.filter(\.done).map(\.criticalPath)
+        boundHits = engine.edgeBoundHits.reduce(0, +)
         lastAnswer = tasks.filter(\.done).map(\.finish).max() ?? .nan
         calls = tasks.reduce(0) { $0 + Int($1.calls) }
         escalations = tasks.reduce(0) { $0 + Int($1.escalations) }

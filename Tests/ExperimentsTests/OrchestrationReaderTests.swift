@@ -149,4 +149,45 @@ struct OrchestrationReaderTests {
         #expect(idle == [" error: loop v → w → v of orchestration 'idle' waits for no answer; a loop must pass a call, "
                          + "review, parallel or decompose node"])
     }
+
+    @Test("call policies and merges are read from a node, and checked")
+    func policiesAndMerges() throws {
+        let scenario = try ScenarioLoader.load(path: try InputErrorTests.folder(["s.yaml": try Self.scenario("""
+              designed:
+                nodes:
+                  race: {parallel: {members: [small, small, medium], merge: first-valid}, retries: 0, timeout: 5, next: best}
+                  best: {parallel: {members: panel, count: 3, merge: best-confidence}, fallback: none, next: ask}
+                  ask: {call: medium, retries: 3, fallback: frontier, next: [{if: attempts < 2, to: ask, limit: 1}, {to: done}]}
+                  done: end
+
+            """)]) + "/s.yaml")
+        let team = try #require(scenario.model.payload as? Payload<AgentTeamFamily>).scenario
+        let nodes = team.orchestrations[0].nodes
+        #expect(nodes.map(\.policy) == [CallPolicy(retries: 0, timeout: 5), CallPolicy(fallback: .none),
+                                        CallPolicy(retries: 3, fallback: .member(2)), .scenario])
+        #expect(nodes[0].step == .parallel(members: [0, 0, 1], count: 0, merge: .firstValid, influence: 0))
+        #expect(nodes[1].step == .parallel(members: team.roles.panel, count: 3, merge: .bestConfidence, influence: 0))
+        #expect(nodes[2].edges[0].condition == GraphCondition([GraphTest(.attempts, .less, 2)]))
+        // Budgets: 3 + 3 + 1 requests per visit, the loop's bound adds one visit; the `ask`
+        // node's 3 retries and fallback make up to 8 calls per request.
+        #expect(team.orchestrations[0].maximumRequestsPerTask == 14)
+        #expect(team.orchestrations[0].maximumCallsPerTask(retries: 1, fallback: true) == 14 * 8)
+
+        let errors = try InputErrorTests.scenarioErrors(try Self.scenario("""
+              wrong:
+                nodes:
+                  a: {parallel: {members: panel, merge: fastest}, next: b}
+                  b: {verify: {accuracy: 0.9}, retries: 2, next: c}
+                  c: {call: small, fallback: nobody, timeout: -1, next: d}
+                  d: end
+
+            """)).map { $0.split(separator: ":", maxSplits: 3)[3] }
+        #expect(errors == [
+            " error: unknown merge 'fastest'; expected one of: vote, judge, first-valid, best-confidence",
+            " error: node 'b' makes no calls; 'retries' belongs on a call, parallel, review or decompose node",
+            " error: negative timeout -1 is out of range; must be ≥ 0 and ≤ 1000000000",
+            " error: unknown member 'nobody'; expected one of: small, medium, frontier, expert, primary, judge, lead, "
+                + "assistant, human (in c.fallback)",
+        ])
+    }
 }

@@ -9,7 +9,10 @@ import Vocabulary
 /// "Orchestration graphs").
 enum OrchestrationReader {
     static let stepKeys = ["call", "parallel", "review", "verify", "decompose", "branch", "end"]
-    static let nodeKeys = stepKeys + ["next", "difficulty", "keep"]
+    static let nodeKeys = stepKeys + ["next", "difficulty", "keep"] + policyKeys
+    /// A node's call policy: for nodes that make calls (call, parallel, review, decompose).
+    static let policyKeys = ["retries", "timeout", "fallback"]
+    static let merges = ["vote", "judge", "first-valid", "best-confidence"]
     /// Role names a graph may use for one member, and for a list of members.
     static let memberRoles = ["primary", "judge", "lead", "assistant", "human"]
     static let listRoles = ["panel", "workers", "tiers", "stages"]
@@ -115,10 +118,12 @@ enum OrchestrationReader {
             let names = nodeMap.map { $0.key.string ?? "" }
             let index = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
             var steps: [GraphStep?] = []
+            var policies: [CallPolicy] = []
             var edgeSources: [[EdgeSource]] = []
             for (key, value) in nodeMap {
-                let (step, edges) = self.node(value, name: key.string ?? "", in: what)
+                let (step, edges, policy) = self.node(value, name: key.string ?? "", in: what)
                 steps.append(step)
+                policies.append(policy)
                 edgeSources.append(edges ?? [])
             }
             var start = 0
@@ -142,7 +147,7 @@ enum OrchestrationReader {
                     }
                     edges.append(GraphEdge(source.condition, to: target, limit: source.limit, escalation: source.escalation))
                 }
-                nodes.append(GraphNode(names[n], steps[n] ?? .end, edges: edges))
+                nodes.append(GraphNode(names[n], steps[n] ?? .end, edges: edges, policy: policies[n]))
             }
             guard ok else { return nil }
             let graph = Orchestration(name: name, nodes: nodes, start: start)
@@ -150,10 +155,44 @@ enum OrchestrationReader {
             return checkShape(graph, keys: keyNodes, edgeSources: edgeSources, what: what) ? graph : nil
         }
 
-        /// One node: its step and its edges as written.
-        func node(_ value: Node, name: String, in what: String) -> (GraphStep?, [EdgeSource]?) {
-            if value.string == "end" { return (.end, []) }
-            guard let fields = Fields(value, in: file, what: "node '\(excerpt(name))'", allowed: nodeKeys) else { return (nil, nil) }
+        /// One node: its step, its edges as written, and its call policy.
+        func node(_ value: Node, name: String, in what: String) -> (GraphStep?, [EdgeSource]?, CallPolicy) {
+            if value.string == "end" { return (.end, [], .scenario) }
+            guard let fields = Fields(value, in: file, what: "node '\(excerpt(name))'", allowed: nodeKeys) else {
+                return (nil, nil, .scenario)
+            }
+            let (step, edges) = stepAndEdges(fields, value, name: name, in: what)
+            guard OrchestrationReader.policyKeys.contains(where: { fields.has($0) }) else { return (step, edges, .scenario) }
+            let what = "node '\(excerpt(name))'"
+            switch step {
+            case nil:
+                return (nil, edges, .scenario)
+            case .verify, .branch, .end:
+                let key = OrchestrationReader.policyKeys.first { fields.has($0) }!
+                file.error("\(what) makes no calls; '\(key)' belongs on a call, parallel, review or decompose node",
+                           at: fields[key])
+                return (nil, edges, .scenario)
+            default:
+                break
+            }
+            let retries = fields.has("retries") ? fields.integer("retries", what: what, in: 0...20) : nil
+            let timeout = fields.has("timeout") ? fields.number("timeout", what: what, in: 0...1e9) : nil
+            var fallback = CallPolicy.Fallback.scenario
+            var ok = (retries != nil) == fields.has("retries") && (timeout != nil) == fields.has("timeout")
+            if let f = fields["fallback"] {
+                if f.string == "none" {
+                    fallback = .none
+                } else if let m = member(f, field: "\(name).fallback") {
+                    fallback = .member(m)
+                } else {
+                    ok = false
+                }
+            }
+            return (ok ? step : nil, edges, CallPolicy(retries: retries, timeout: timeout, fallback: fallback))
+        }
+
+        /// One node's step and its edges as written (`fields` are the node's, `value`).
+        func stepAndEdges(_ fields: Fields, _ value: Node, name: String, in what: String) -> (GraphStep?, [EdgeSource]?) {
             let present = Self.stepKeysPresent(fields)
             guard present.count == 1, let kind = present.first else {
                 file.error("node '\(excerpt(name))' must have exactly one of: " + stepKeys.joined(separator: ", ")
@@ -192,8 +231,12 @@ enum OrchestrationReader {
                         if let judge = f.required("judge", what: "\(field) (merge: judge)").flatMap({ member($0, field: "\(field).judge") }) {
                             step = .parallel(members: list, count: count, merge: .judge(member: judge), influence: influence)
                         }
+                    case "first-valid":
+                        step = .parallel(members: list, count: count, merge: .firstValid, influence: influence)
+                    case "best-confidence":
+                        step = .parallel(members: list, count: count, merge: .bestConfidence, influence: influence)
                     default:
-                        file.error(unknownMessage("merge", mergeName, known: ["vote", "judge"]), at: f["merge"])
+                        file.error(unknownMessage("merge", mergeName, known: OrchestrationReader.merges), at: f["merge"])
                     }
                 }
             case "decompose":
