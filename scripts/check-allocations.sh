@@ -71,9 +71,20 @@ orchestrations:
       panel: {parallel: {members: panel, count: 3, merge: vote}, next: check}
       check: {verify: {accuracy: 0.9, cost: 0.001}, next: done}
       done: end
+  race-graph:
+    nodes:
+      race: {parallel: {members: [small, small, medium], merge: first-valid}, retries: 0, timeout: 5, next: best}
+      best: {parallel: {members: panel, count: 3, merge: best-confidence}, fallback: none, next: ask}
+      ask: {call: medium, retries: 3, fallback: frontier, next: [{if: attempts < 2, to: ask, limit: 1}, {to: done}]}
+      done: end
 YAML
+    sed "s/^tasks: .*/tasks: {count: $count, rate: 2, trials: 1}/" scenarios/agent-teams/customer-service.yaml > "$tmp/service-$count.yaml"
 done
-for strategy in single router scatter-gather user-graph; do
+for strategy in customer-service chain-agent-loose; do
+    check "agent-team $strategy (shipped graph)" "$(count $bin simulate "$tmp/service-1000.yaml" --strategy "$strategy")" \
+                                                 "$(count $bin simulate "$tmp/service-10000.yaml" --strategy "$strategy")"
+done
+for strategy in single router scatter-gather user-graph race-graph; do
     small=$(count $bin simulate "$tmp/team-1000.yaml" --strategy "$strategy")
     large=$(count $bin simulate "$tmp/team-10000.yaml" --strategy "$strategy")
     # Per-run arrays grow by doubling: allow their reallocations (log₂ of 10× more) only.

@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import copy
 import dataclasses
+import gzip
 import hashlib
 import json
 import os
@@ -58,7 +59,7 @@ BAD_INPUT_EXIT = 2
 CAPTURE_LIMIT = 64 * 1024          # bytes kept of stdout and of stderr
 OVERSIZED_STDERR = 64 * 1024       # more than this on stderr is "oversized"
 MAX_INPUT_BYTES = 5 * 1024 * 1024  # generated files stay at about this size or below
-MAX_SAVED_BYTES = 1024 * 1024      # larger failing inputs are saved as a recipe (seed, index)
+MAX_SAVED_BYTES = 1024 * 1024      # larger failing inputs are saved gzip-compressed (`<relpath>.gz`)
 RSS_NEAR_LIMIT = 0.85              # peak RSS at this share of the limit counts as a blow-up
 
 CLASSES = ["crash", "hang", "memory", "unpositioned", "wrote-on-error", "oversized"]
@@ -718,6 +719,67 @@ def op_family_blowup(c: Ctx) -> bool:
     return True
 
 
+GRAPH_CONDITIONS = ["failed", "rejected and attempts < 1e308", "confidence < .nan", "cost > -1e308", "attempts >= 0",
+                    "elapsed == inf", "risk < 0.5 and risk > 0.5", "and", "confidence <", "x < 1", "cost >> 1",
+                    "estimated-difficulty > 1e-320", ""]
+
+
+def op_graph(c: Ctx) -> bool:
+    """Rewires an orchestration graph: an edge loses its bound, points elsewhere (itself, a
+    missing node), gets an odd bound or condition; a node is removed or made a huge fan-out;
+    or the graph grows a long chain or a loop of instant nodes."""
+    graphs = lookup(c.root, "orchestrations") if isinstance(c.root, M) else None
+    if not isinstance(graphs, M) or not graphs:
+        return False
+    graph = c.rng.choice(list(graphs))[1]
+    nodes = lookup(graph, "nodes") if isinstance(graph, M) else None
+    if not isinstance(nodes, M) or not nodes:
+        return False
+    names = [str(k) for k, _ in nodes]
+    edges = []
+    for _, node in nodes:
+        if isinstance(node, M):
+            for key in ("next", "branch"):
+                value = lookup(node, key)
+                if isinstance(value, list):
+                    edges += [e for e in value if isinstance(e, M)]
+    move = c.rng.randrange(8)
+    if move == 0 and edges:
+        edge = c.rng.choice(edges)
+        edge[:] = [pair for pair in edge if pair[0] != "limit"]
+    elif move == 1 and edges:
+        put(c.rng.choice(edges), "to", c.rng.choice(names + ["nowhere", weird_name(c.rng)]))
+    elif move == 2 and edges:
+        put(c.rng.choice(edges), "limit", Raw(c.rng.choice(["10000", "10001", "-1", "0", "1e9", ".nan", "2.5"])))
+    elif move == 3 and edges:
+        put(c.rng.choice(edges), "if", c.rng.choice(GRAPH_CONDITIONS))
+    elif move == 4 and len(nodes) > 1:
+        del nodes[c.rng.randrange(len(nodes))]
+    elif move == 5:
+        node = c.rng.choice(list(nodes))[1]
+        if not isinstance(node, M):
+            return False
+        put(node, "parallel", M([["members", ["small"] * c.rng.choice([1, 101, 5000])],
+                                   ["count", Raw(c.rng.choice(["101", "102", "0", "-1", "1e9"]))],
+                                   ["merge", c.rng.choice(["first-valid", "best-confidence", "judge", "fastest"])]]))
+        for key in ("call", "review", "verify", "decompose", "branch"):
+            node[:] = [pair for pair in node if pair[0] != key]
+    elif move == 6:
+        # A long chain of calls, every edge bounded at the maximum: the footprint must refuse or bound it.
+        length = c.rng.choice([50, 999, 1001, 3000])
+        chain = M([[f"n{k}", M([["call", "small"], ["next", [M([["if", "failed"], ["to", "n0"], ["limit", Raw("10000")]]),
+                                                              M([["to", f"n{k + 1}" if k + 1 < length else "done"]])]]])]
+                   for k in range(length)])
+        chain.append(["done", "end"])
+        put(graph, "nodes", chain)
+        put(graph, "start", "n0")
+    else:
+        first, second = c.rng.sample(names, 2) if len(names) > 1 else (names[0], names[0])
+        put(nodes, first, M([["branch", [M([["to", second], ["limit", Raw("3")]])]]]))
+        put(nodes, second, M([["verify", M([["accuracy", Raw("0.5")]])], ["next", [M([["to", first], ["limit", Raw("3")]])]]]))
+    return True
+
+
 OPERATORS: dict[str, Callable[[Ctx], bool]] = {
     "num-extreme": op_num_extreme,
     "num-type": op_num_type,
@@ -740,9 +802,10 @@ OPERATORS: dict[str, Callable[[Ctx], bool]] = {
     "baseline": op_baseline,
     "domain-blowup": op_domain_blowup,
     "family-blowup": op_family_blowup,
+    "graph": op_graph,
 }
 SUITE_ONLY = {"seed-limit", "suite-path", "grid-astronomical", "grid-bad-key", "grid-bad-value", "baseline"}
-SCENARIO_ONLY = {"domain-blowup", "family-blowup"}
+SCENARIO_ONLY = {"domain-blowup", "family-blowup", "graph"}
 
 
 # --------------------------------------------------------------------------------------------
@@ -1087,15 +1150,15 @@ def save_case(res: InputResult, m: Mutant, opts: "Options") -> str | None:
     if folder.exists():
         return str(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    recipe_only = res.size > MAX_SAVED_BYTES
-    if not recipe_only:
-        path = folder / m.relpath
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(m.text, encoding="utf-8", errors="surrogatepass")
+    compressed = res.size > MAX_SAVED_BYTES
+    path = folder / (m.relpath + (".gz" if compressed else ""))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = m.text.encode("utf-8", "surrogatepass")
+    path.write_bytes(gzip.compress(data, mtime=0) if compressed else data)
     case = {
         "class": cls, "classes": res.classes, "operators": res.operators, "seed": opts.seed, "index": res.index,
         "relpath": m.relpath, "kind": m.kind, "strategy": m.strategy, "sha": res.sha, "bytes": res.size,
-        "recipe_only": recipe_only,
+        "compressed": compressed,
         "commands": [{"argv": c.argv, "exit": c.exit_code, "signal": c.signal, "killed": c.killed,
                       "classes": c.classes, "first_line": c.first_line()} for c in res.commands],
     }
@@ -1110,8 +1173,10 @@ def load_saved(opts: "Options", corpus, strategies) -> list[Mutant]:
     for folder in sorted(p for p in opts.save.iterdir() if (p / "case.json").is_file()):
         case = json.loads((folder / "case.json").read_text())
         path = folder / case["relpath"]
-        if path.is_file():
-            text = path.read_text(encoding="utf-8", errors="surrogatepass")
+        packed = folder / (case["relpath"] + ".gz")
+        if path.is_file() or packed.is_file():
+            data = path.read_bytes() if path.is_file() else gzip.decompress(packed.read_bytes())
+            text = data.decode("utf-8", errors="surrogatepass")
             m = Mutant(case.get("index", -1), f"replay:{folder.name}", case["relpath"], case["kind"], None,
                        case.get("operators", []), text, case.get("strategy"))
         else:
