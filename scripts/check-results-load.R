@@ -1,6 +1,7 @@
-# Loads a results folder's runs.csv and summary.csv with R's defaults (read.csv), as a user
-# would, and checks that nothing is lost: no key column has a missing or empty value, every
-# metric column is numeric, and each numeric column has a value wherever the file has one.
+# Loads a results folder's runs.csv, summary.csv and detail files (the <table>.csv files the
+# manifest's outputs list) with R's defaults (read.csv), as a user would, and checks that
+# nothing is lost: no key column has a missing or empty value, every metric and figure column
+# is numeric, and each numeric column has a value wherever the file has one.
 # Exit 0 when the folder loads cleanly, 1 with the problems otherwise.
 #
 #     Rscript scripts/check-results-load.R results/default
@@ -38,9 +39,36 @@ for (column in metric) {
 for (column in c("n", "mean", "sd", "ci_low", "ci_high", "confidence")) {
   if (!is.numeric(summary[[column]])) problems <- c(problems, sprintf("summary.csv column %s is not numeric in R", column))
 }
+# Detail files: run columns, then the table's keys (read from the pretty-printed manifest, where a
+# table's sorted fields end with "keys" and "name"), then its figures.
+outputs <- regmatches(manifest, gregexpr('"[A-Za-z0-9._-]+[.]csv" : [{]', manifest))[[1]]
+outputs <- setdiff(sub('"([^"]+)".*', "\\1", outputs), c("runs.csv", "summary.csv"))
+details <- character(0)
+for (file in outputs) {
+  stem <- gsub(".", "[.]", sub("[.]csv$", "", file), fixed = TRUE)
+  declared <- regmatches(manifest, regexpr(paste0('"keys" : \\[[^]]*\\],\\s*"name" : "', stem, '"'), manifest))
+  if (length(declared) == 0) next  # not a detail table's file
+  listed <- sub('"name".*', "", sub('"keys" : ', "", declared))
+  keys <- gsub('"', "", regmatches(listed, gregexpr('"[^"]+"', listed))[[1]])
+  frame <- read.csv(file.path(folder, file))
+  raw <- read.csv(file.path(folder, file), colClasses = "character")
+  details <- c(details, sprintf("%s (%d rows)", file, nrow(frame)))
+  fixed <- c("run", "scenario", "point", "strategy", "replication")
+  check_keys(frame, c(fixed, make.names(keys)), file)
+  figures <- names(raw)[-seq_len(length(fixed) + length(keys))]
+  if (length(unique(names(frame))) != ncol(frame)) problems <- c(problems, sprintf("%s: column names collide in R", file))
+  for (column in figures) {
+    values <- frame[[column]]
+    if (!is.numeric(values)) {
+      problems <- c(problems, sprintf("%s: column %s is not numeric in R", file, column))
+    } else if (sum(!is.na(values)) != sum(raw[[column]] != "")) {
+      problems <- c(problems, sprintf("%s: column %s: R lost values", file, column))
+    }
+  }
+}
 if (length(problems) > 0) {
   for (p in head(problems, 20)) message(folder, ": ", p)
   quit(status = 1)
 }
-cat(sprintf("%s: runs.csv (%d rows, %d columns) and summary.csv (%d rows) load in %s without loss\n",
-            folder, nrow(runs), ncol(runs), nrow(summary), R.version.string))
+cat(sprintf("%s: runs.csv (%d rows, %d columns)%s and summary.csv (%d rows) load in %s without loss\n",
+            folder, nrow(runs), ncol(runs), paste0(sprintf(", %s", details), collapse = ""), nrow(summary), R.version.string))

@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
-"""Loads a results folder's runs.csv, summary.csv and results.json with pandas' defaults, as a
-user would, and checks that nothing is lost: no key column has a missing value, every metric
-column is numeric, every number read equals the one in results.json, and the row counts are
-the manifest's. Exit 0 when the folder loads cleanly, 1 with the problems otherwise.
+"""Loads a results folder's runs.csv, summary.csv, results.json and detail files (the
+`<table>.csv` files the manifest's outputs list) with pandas' defaults, as a user would, and
+checks that nothing is lost: no key column has a missing value, every metric and figure column
+is numeric, every number read equals the one in results.json (a detail file's, the one in its
+text), every detail row names a run of runs.csv with the same scenario, point, strategy and
+replication, and the row counts are the manifest's. Exit 0 when the folder loads cleanly, 1 with
+the problems otherwise.
 
     python3 scripts/check-results-load.py results/default
 """
@@ -67,12 +70,66 @@ def main(folder: Path) -> int:
     if len(summary) != len(results["summary"]):
         problems.append(f"summary.csv has {len(summary)} rows, results.json {len(results['summary'])}")
 
+    details = check_details(folder, content, runs, problems)
+
     for p in problems[:20]:
         print(f"{folder}: {p}", file=sys.stderr)
     if not problems:
-        print(f"{folder}: runs.csv ({len(runs)} rows, {len(runs.columns)} columns), summary.csv ({len(summary)} rows) "
-              f"and results.json load in pandas {pd.__version__} without loss ({checked} values checked)")
+        files = "".join(f", {name} ({rows} rows)" for name, rows in details)
+        print(f"{folder}: runs.csv ({len(runs)} rows, {len(runs.columns)} columns), summary.csv ({len(summary)} rows)"
+              f"{files} and results.json load in pandas {pd.__version__} without loss ({checked} values checked)")
     return 1 if problems else 0
+
+
+RUN_COLUMNS = ["run", "scenario", "point", "strategy", "replication"]
+
+
+def check_details(folder: Path, content: dict, runs: pd.DataFrame, problems: list) -> list:
+    """Checks each detail file the manifest's outputs list as runs.csv is checked; returns
+    (file name, rows) of each."""
+    tables = {}
+    for family in content["families"]:
+        for table in family.get("details") or []:
+            tables.setdefault(table["name"] + ".csv", table)
+    by_run = {row["run"]: row for row in runs[RUN_COLUMNS].to_dict("records")}
+    loaded = []
+    for name, table in tables.items():
+        if name not in content["outputs"]:
+            continue
+        frame = pd.read_csv(folder / name)
+        raw = pd.read_csv(folder / name, dtype=str, keep_default_na=False)
+        loaded.append((name, len(frame)))
+        keys = RUN_COLUMNS + table["keys"]
+        figures = [f["name"] for f in table["figures"]]
+        if list(frame.columns) != keys + figures:
+            problems.append(f"{name}: columns {list(frame.columns)}, the manifest declares {keys + figures}")
+            continue
+        for key in keys:
+            missing = int(frame[key].isna().sum())
+            if missing:
+                problems.append(f"{name}: {missing} missing values in key column {key}")
+        for column in figures:
+            if not pd.api.types.is_numeric_dtype(frame[column]):
+                problems.append(f"{name}: column {column} is not numeric (dtype {frame[column].dtype})")
+                continue
+            # Every value read equals the number written (no rounding, no lost or invented cells).
+            for got, text in zip(frame[column], raw[column]):
+                if text == "":
+                    if not math.isnan(got):
+                        problems.append(f"{name} {column}: {got!r} read from an empty cell")
+                elif got != float(text):
+                    problems.append(f"{name} {column}: {got!r} read from {text!r}")
+                if len(problems) > 20:
+                    return loaded
+        for row in frame[RUN_COLUMNS].to_dict("records"):
+            run = by_run.get(row["run"])
+            if run is None:
+                problems.append(f"{name}: run {row['run']} is not in runs.csv")
+            elif run != row:
+                problems.append(f"{name}: run {row['run']} has {row}, runs.csv {run}")
+            if len(problems) > 20:
+                return loaded
+    return loaded
 
 
 if __name__ == "__main__":

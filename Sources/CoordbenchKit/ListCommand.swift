@@ -6,7 +6,7 @@ import Vocabulary
 struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "List families, strategies or metrics with one-line descriptions.")
+        abstract: "List families, strategies or metrics (with detail tables) with one-line descriptions.")
 
     enum Topic: String, CaseIterable, ExpressibleByArgument {
         case families, strategies, metrics
@@ -41,6 +41,11 @@ struct ListCommand: ParsableCommand {
                     print("Metrics of \(family.rawValue)  (↑ higher is better, ↓ lower is better, · descriptive)")
                     for m in family.metrics {
                         print("  \(m.name.padded(20)) \(m.direction.arrow) \(m.unit.padded(10)) \(m.summary)")
+                    }
+                    for table in family.details {
+                        let keys = table.keys.isEmpty ? "" : " and " + table.keys.joined(separator: ", ")
+                        print("  detail table \(table.fileName) (a row per run\(keys)): \(table.description)")
+                        for f in table.figures { print("    \(f.name.padded(20)) \(f.unit.padded(10)) \(f.description)") }
                     }
                 }
             }

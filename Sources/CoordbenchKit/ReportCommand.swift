@@ -6,7 +6,7 @@ import Reporting
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Rebuild report.md and its charts from a results folder's runs.csv and manifest.json alone.")
+        abstract: "Rebuild report.md and its charts from a results folder's runs.csv, detail files and manifest.json alone.")
 
     @Argument(help: "The results folder.", completion: Completion.folder)
     var results: String

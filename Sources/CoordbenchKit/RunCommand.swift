@@ -83,7 +83,8 @@ struct RunCommand: ParsableCommand {
                   + " with \(jobs) job\(jobs == 1 ? "" : "s")"
                   + (unfinished > 0 ? "; \(unfinished) stopped before finishing their work (see report)" : ""))
             print("report: \((directory as NSString).appendingPathComponent("report.md"))")
-            print("data:   \(directory)/runs.csv, summary.csv, results.json, manifest.json")
+            print("data:   \(directory)/runs.csv, " + (files.details.map(\.name) + ["summary.csv", "results.json", "manifest.json"])
+                .joined(separator: ", "))
         }
     }
 }

@@ -9,8 +9,8 @@ struct VerifyCommand: ParsableCommand {
         abstract: "Re-run what a results folder records and check that it reproduces; writes nothing.",
         discussion: """
             Reads manifest.json, checks that the suite and scenario files are those recorded (SHA-256), \
-            re-runs the suite with the recorded options and compares runs.csv, summary.csv and results.json \
-            with the recorded hashes. Exit codes: 0 reproduced, 1 a difference (the first differing run is \
+            re-runs the suite with the recorded options and compares runs.csv, summary.csv, results.json \
+            and any detail files with the recorded hashes. Exit codes: 0 reproduced, 1 a difference (the first differing run is \
             named), 2 bad input or usage, 3 the recorded inputs are missing or changed.
             """)
 

@@ -15,8 +15,9 @@ import Darwin
 /// `--resume` reuses a journal only when all three match, saying otherwise why it does not.
 /// Each run's line starts with a checksum (FNV-1a 64 of the rest of the line, hex) and ends
 /// with `\n`: a line cut short by an interruption, or damaged, is dropped and its run done
-/// again. Numbers are written in Swift's shortest round-trip form, so a resumed suite writes
-/// the same bytes as an uninterrupted one.
+/// again. Numbers are written in Swift's shortest round-trip form and text is escaped
+/// reversibly, so a resumed suite writes the same bytes as an uninterrupted one (the line's
+/// fields are in `Journal+Record.swift`).
 public final class Journal: @unchecked Sendable {
     /// What a journal's runs depend on besides their identities.
     public struct Fingerprint: Sendable, Equatable {
@@ -42,7 +43,8 @@ public final class Journal: @unchecked Sendable {
 
         var header: String { "\(Journal.headerPrefix)version=\(version) build=\(build) inputs=\(inputs)\n" }
 
-        /// Parses a header line (without its `\n`); nil when it is not a version-2 header.
+        /// Parses a header line (without its `\n`); nil when it is not a header of this
+        /// journal format (`formatVersion`).
         static func parse(_ line: String) -> Fingerprint? {
             guard line.hasPrefix(Journal.headerPrefix) else { return nil }
             var fields: [String: String] = [:]
@@ -70,7 +72,10 @@ public final class Journal: @unchecked Sendable {
     }
 
     static let family = "# coordbench journal "
-    static let headerPrefix = family + "2 "
+    /// The line format's version: 3 added the runs' detail rows and reversible escapes. A
+    /// journal of another version is not reused (it was written by another build).
+    static let formatVersion = 3
+    static let headerPrefix = family + "\(formatVersion) "
 
     public let path: String
     private var fd: Int32
@@ -103,10 +108,8 @@ public final class Journal: @unchecked Sendable {
     /// (the file is cut back to its last complete line) and reported.
     func append(_ spec: RunSpec, _ outcome: RunOutcome) throws(IOFailure) {
         guard !broken else { return }
-        let fields = [String(spec.index), Journal.escape(spec.identity), outcome.stopReason.rawValue, String(outcome.events)]
-            + outcome.metrics.map { $0.isNaN ? "nan" : "\($0)" }
         do {
-            try write(Journal.line(fields.joined(separator: "\t")))
+            try write(Journal.line(Journal.record(spec, outcome)))
         } catch {
             broken = true
             throw error
@@ -129,10 +132,6 @@ public final class Journal: @unchecked Sendable {
         }
         if case .failure = result, end >= 0 { _ = ftruncate(fd, end) }
         try result.get()
-    }
-
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ")
     }
 
     static func token(_ text: String) -> String {
@@ -217,22 +216,6 @@ public final class Journal: @unchecked Sendable {
             valid.append(UInt8(ascii: "\n"))
         }
         return .usable(done: done, valid: valid, dropped: dropped, complete: dropped == 0)
-    }
-
-    /// A run's line (without its `\n`) when its checksum holds and it names a run of `plan`.
-    static func parse(_ line: Data.SubSequence, plan: RunPlan) -> (index: Int, outcome: RunOutcome)? {
-        guard let tab = line.firstIndex(of: UInt8(ascii: "\t")), line.distance(from: line.startIndex, to: tab) == 16,
-              let text = String(validating: line, as: UTF8.self) else { return nil }
-        let record = line[line.index(after: tab)...]
-        guard String(decoding: line[..<tab], as: UTF8.self) == record.withUnsafeBytes(checksum) else { return nil }
-        let fields = text.split(separator: "\t", omittingEmptySubsequences: false).dropFirst().map(String.init)
-        guard fields.count >= 4, let index = Int(fields[0]), plan.runs.indices.contains(index),
-              escape(plan.runs[index].identity) == fields[1],
-              let reason = StopReason(rawValue: fields[2]), let events = Int(fields[3]) else { return nil }
-        let metrics = fields.dropFirst(4).map { $0 == "nan" ? Double.nan : Double($0) }
-        guard metrics.count == plan.runs[index].scenario.family.metrics.count,
-              metrics.allSatisfy({ $0 != nil }) else { return nil }
-        return (index, RunOutcome(stopReason: reason, events: events, metrics: metrics.map { $0! }))
     }
 
     /// Reads the finished runs of a journal written for `plan` with `fingerprint`, and reopens

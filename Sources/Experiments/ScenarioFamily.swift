@@ -34,6 +34,9 @@ public protocol ScenarioFamily: SendableMetatype {
     static var metrics: [MetricDeclaration<Result>] { get }
     /// The (quality ↑, cost ↓) metrics whose Pareto frontier the report draws, if any.
     static var frontier: (quality: String, cost: String)? { get }
+    /// Tables of figures per item that a run reports beside its metrics (`RunOutcome.details`),
+    /// each written to its own CSV file; none by default.
+    static var details: [DetailTable] { get }
 
     /// Reads a scenario from its YAML tree (the whole file, `family:` and `name:` included),
     /// reporting every problem to `file` (`Fields` does the checking); nil when there was one.
@@ -46,6 +49,7 @@ public protocol ScenarioFamily: SendableMetatype {
 
 extension ScenarioFamily {
     public static var frontier: (quality: String, cost: String)? { nil }
+    public static var details: [DetailTable] { [] }
     public static func strategies(in scenario: Scenario) -> [StrategyDeclaration<Strategy>] { [] }
 }
 
@@ -72,11 +76,15 @@ public struct RunOutcome: Sendable, Equatable {
     public var events: Int
     /// In the family's `metrics` order; NaN where a metric is undefined for the run.
     public var metrics: [Double]
+    /// One array of rows per table of the family's `details`, in declaration order; empty
+    /// when the run reports no detail rows.
+    public var details: [[DetailRow]]
 
-    public init(stopReason: StopReason, events: Int, metrics: [Double]) {
+    public init(stopReason: StopReason, events: Int, metrics: [Double], details: [[DetailRow]] = []) {
         self.stopReason = stopReason
         self.events = events
         self.metrics = metrics
+        self.details = details
     }
 }
 
@@ -88,6 +96,8 @@ public struct Family: Sendable, Hashable, CustomStringConvertible {
     public let strategies: [StrategyDescriptor]
     public let metrics: [MetricDescriptor]
     public let frontier: (quality: String, cost: String)?
+    /// The tables of figures per item its runs report beside their metrics.
+    public let details: [DetailTable]
     let reader: any ScenarioReading
 
     public init<F: ScenarioFamily>(_ family: F.Type) {
@@ -100,6 +110,7 @@ public struct Family: Sendable, Hashable, CustomStringConvertible {
         strategies = reader.strategies.map(\.descriptor)
         metrics = F.metrics.descriptors()
         frontier = F.frontier
+        details = F.details
         self.reader = reader
     }
 
@@ -235,8 +246,14 @@ struct Bound<F: ScenarioFamily>: Runnable {
     let scenario: F.Scenario
     let strategy: F.Strategy
 
+    /// Runs the family's code; detail rows that do not fit its declared tables are a
+    /// programming error in the family.
     func run(streams: RunStreams, deadline: WallClockDeadline) -> RunOutcome {
-        F.run(scenario, strategy: strategy, streams: streams, deadline: deadline)
+        let outcome = F.run(scenario, strategy: strategy, streams: streams, deadline: deadline)
+        if let mismatch = F.details.mismatch(outcome.details) {
+            preconditionFailure("family \(F.name) reported \(mismatch)")
+        }
+        return outcome
     }
 }
 

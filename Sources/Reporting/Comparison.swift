@@ -21,6 +21,8 @@ public struct ComparisonGroup: Sendable {
     /// Runs that stopped for another reason than `drained`, per strategy and reason.
     public let unfinished: [(strategy: String, reason: StopReason, count: Int)]
     public let confidence: Double
+    /// The family's detail tables that some run of the group has rows for, summarised.
+    public var details: [DetailSummary] = []
 
     public var pointLabel: String { RunRow.pointLabel(point) }
 
@@ -57,8 +59,10 @@ public struct ComparisonGroup: Sendable {
             let family = content.families.first { $0.name == first.family }
             var values = Array(repeating: Array(repeating: [Double](), count: metrics.count), count: strategies.count)
             var unfinished: [(String, StopReason, Int)] = []
+            var runsByStrategy: [[RunRow]] = []
             for (s, label) in strategies.enumerated() {
                 let runs = group.filter { $0.strategy == label }.sorted { $0.replication < $1.replication }
+                runsByStrategy.append(runs)
                 for m in metrics.indices { values[s][m] = runs.map { m < $0.values.count ? $0.values[m] : .nan } }
                 for reason in StopReason.allCases where reason != .drained {
                     let count = runs.filter { $0.stopReason == reason }.count
@@ -71,7 +75,10 @@ public struct ComparisonGroup: Sendable {
                 keyMetrics: metrics.indices.filter { keyNames.contains(metrics[$0].name) },
                 baseline: entry?.baseline.flatMap { strategies.firstIndex(of: $0) },
                 frontier: family?.frontier.flatMap { $0.count == 2 ? ($0[0], $0[1]) : nil },
-                values: values, unfinished: unfinished, confidence: content.confidence)
+                values: values, unfinished: unfinished, confidence: content.confidence,
+                details: content.detailTables(family: first.family).enumerated().compactMap { position, table in
+                    DetailSummary(table: table, position: position, runs: runsByStrategy)
+                })
         }
     }
 

@@ -34,7 +34,8 @@ public struct Manifest: Codable, Sendable, Equatable {
         public var runs: Int
         public var entries: [EntryRecord]
         public var families: [FamilyRecord]
-        /// SHA-256 and size of the data files, by file name (`runs.csv`, `summary.csv`, `results.json`).
+        /// SHA-256 and size of the data files, by file name (`runs.csv`, `summary.csv`,
+        /// `results.json`, and each detail table's `<name>.csv` that some run has rows for).
         public var outputs: [String: FileRecord]
     }
 
@@ -95,6 +96,22 @@ public struct Manifest: Codable, Sendable, Equatable {
         public var metrics: [MetricRecord]
         /// The (quality ↑, cost ↓) pair whose frontier the report draws.
         public var frontier: [String]?
+        /// The tables of figures per item the family's runs report; absent when it declares none.
+        public var details: [DetailTableRecord]?
+    }
+
+    /// A detail table as declared (see `DetailTable`); its file is `<name>.csv`.
+    public struct DetailTableRecord: Codable, Sendable, Equatable {
+        public var name: String
+        public var description: String
+        public var keys: [String]
+        public var figures: [FigureRecord]
+    }
+
+    public struct FigureRecord: Codable, Sendable, Equatable {
+        public var name: String
+        public var unit: String
+        public var description: String
     }
 
     public struct MetricRecord: Codable, Sendable, Equatable {
@@ -176,7 +193,8 @@ public struct Manifest: Codable, Sendable, Equatable {
             },
             families: families.map { family in
                 FamilyRecord(name: family.rawValue, metrics: family.metrics.map(MetricRecord.init),
-                             frontier: family.frontier.map { [$0.quality, $0.cost] })
+                             frontier: family.frontier.map { [$0.quality, $0.cost] },
+                             details: family.details.isEmpty ? nil : family.details.map(DetailTableRecord.init))
             },
             outputs: [:])
         format = Manifest.currentFormat
@@ -252,6 +270,19 @@ extension Manifest.Content {
     public var sha256: String {
         // Encoding plain Codable values cannot fail.
         Manifest.sha256(try! Manifest.encoder(pretty: false).encode(self))
+    }
+}
+
+extension Manifest.DetailTableRecord {
+    init(_ table: DetailTable) {
+        self.init(name: table.name, description: table.description, keys: table.keys,
+                  figures: table.figures.map { Manifest.FigureRecord(name: $0.name, unit: $0.unit, description: $0.description) })
+    }
+
+    /// The table this record was made from.
+    var table: DetailTable {
+        DetailTable(name, keys: keys, figures: figures.map { FigureDescriptor($0.name, unit: $0.unit, $0.description) },
+                    description)
     }
 }
 

@@ -54,6 +54,7 @@ public enum MarkdownReport {
                 lines.append("⚠ Runs that did not finish their work (metrics cover the time until the stop): "
                              + notes.joined(separator: "; ") + ".")
             }
+            lines += details(group)
             // After the last grid point of a scenario, compare the points side by side.
             let isLast = index + 1 == groups.count || groups[index + 1].scenario.name != group.scenario.name
             let points = groups.filter { $0.scenario.name == group.scenario.name }

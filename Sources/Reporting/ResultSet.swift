@@ -17,9 +17,13 @@ public struct RunRow: Sendable {
     public let events: Int
     /// In the family's metric order (as the manifest records it); NaN where undefined.
     public let values: [Double]
+    /// The run's rows of its family's detail tables, one array per table in the family's
+    /// order (as the manifest records it); empty, or shorter, where the run has none.
+    public var details: [[DetailRow]]
 
     public init(identity: String, scenario: String, family: String, point: [(key: String, value: String)],
-                strategy: String, replication: Int, seed: UInt64, stopReason: StopReason, events: Int, values: [Double]) {
+                strategy: String, replication: Int, seed: UInt64, stopReason: StopReason, events: Int, values: [Double],
+                details: [[DetailRow]] = []) {
         self.identity = identity
         self.scenario = scenario
         self.family = family
@@ -30,14 +34,19 @@ public struct RunRow: Sendable {
         self.stopReason = stopReason
         self.events = events
         self.values = values
+        self.details = details
     }
 
     public init(_ record: RunRecord) {
         let spec = record.spec
         self.init(identity: spec.identity, scenario: spec.scenario.name, family: spec.scenario.family.rawValue,
                   point: spec.point, strategy: spec.strategy.label, replication: spec.replication, seed: spec.baseSeed,
-                  stopReason: record.outcome.stopReason, events: record.outcome.events, values: record.outcome.metrics)
+                  stopReason: record.outcome.stopReason, events: record.outcome.events, values: record.outcome.metrics,
+                  details: record.outcome.details)
     }
+
+    /// The run's rows of its family's detail table number `table` (none when it has none).
+    public func detailRows(_ table: Int) -> [DetailRow] { table < details.count ? details[table] : [] }
 
     /// The grid point's label: `key=value;key=value`, or `default` for an entry without a grid
     /// (so no key column of the CSV files is ever empty; a grid label always holds an `=`).
@@ -66,6 +75,28 @@ public struct ResultSet: Sendable {
     }
 }
 
+extension Manifest.Content {
+    /// A family's detail tables, as recorded, in its order.
+    public func detailTables(family: String) -> [DetailTable] {
+        families.first { $0.name == family }?.details?.map(\.table) ?? []
+    }
+
+    /// Every detail table of the families recorded, each once (a name shared by families has
+    /// the same columns in each), in order of first declaration.
+    public var detailTables: [DetailTable] {
+        var tables: [DetailTable] = []
+        for family in families {
+            for table in family.details ?? [] where !tables.contains(where: { $0.name == table.name }) {
+                tables.append(table.table)
+            }
+        }
+        return tables
+    }
+
+    /// The detail files the outputs record, in `detailTables` order.
+    public var detailFiles: [String] { detailTables.map(\.fileName).filter { outputs[$0] != nil } }
+}
+
 /// Why a results folder cannot be read: a file missing, or not what `run` writes.
 public struct ResultsError: Error, CustomStringConvertible, Sendable {
     public let description: String
@@ -73,9 +104,10 @@ public struct ResultsError: Error, CustomStringConvertible, Sendable {
 }
 
 extension ResultSet {
-    /// Reads `manifest.json` and `runs.csv` of the results folder `directory`. Checks that the
-    /// runs are what the manifest describes; `checkHash` also that `runs.csv` is the file
-    /// the manifest's SHA-256 names.
+    /// Reads `manifest.json`, `runs.csv` and the detail files the manifest records of the
+    /// results folder `directory`. Checks that the runs are what the manifest describes;
+    /// `checkHash` also that `runs.csv` and the detail files are the files the manifest's
+    /// SHA-256 names.
     public static func load(_ directory: String, checkHash: Bool = true) throws(ResultsError) -> ResultSet {
         func read(_ name: String) throws(ResultsError) -> Data {
             let path = (directory as NSString).appendingPathComponent(name)
@@ -105,7 +137,21 @@ extension ResultSet {
             throw ResultsError("\(runsPath) is not the file recorded in manifest.json (its SHA-256 differs): "
                                + "it was changed after it was written")
         }
-        let runs = try Tables.readRuns(String(decoding: data, as: UTF8.self), path: runsPath, manifest: manifest)
+        var runs = try Tables.readRuns(String(decoding: data, as: UTF8.self), path: runsPath, manifest: manifest)
+        let tables = manifest.content.detailTables.filter { manifest.content.outputs[$0.fileName] != nil }
+        if !tables.isEmpty {
+            let byIdentity = Dictionary(runs.indices.map { (runs[$0].identity, $0) }, uniquingKeysWith: { a, _ in a })
+            for table in tables {
+                let data = try read(table.fileName)
+                let path = (directory as NSString).appendingPathComponent(table.fileName)
+                if checkHash, manifest.content.outputs[table.fileName]?.sha256 != Manifest.sha256(data) {
+                    throw ResultsError("\(path) is not the file recorded in manifest.json (its SHA-256 differs): "
+                                       + "it was changed after it was written")
+                }
+                try Tables.readDetails(String(decoding: data, as: UTF8.self), path: path, table: table, manifest: manifest,
+                                       into: &runs, byIdentity: byIdentity)
+            }
+        }
         return ResultSet(manifest: manifest, runs: runs)
     }
 }
@@ -168,6 +214,12 @@ extension ResultSet {
         }
         if Set(content.families.map(\.name)).count != content.families.count {
             throw ResultsError("\(path): a family is listed twice")
+        }
+        // Detail tables name files in the folder: the registry's rules keep them plain and apart.
+        do {
+            try Registry.checkDetails(content.families.map { ($0.name, $0.details?.map(\.table) ?? []) })
+        } catch {
+            throw ResultsError("\(path): \(error)")
         }
         if Set(content.entries.map(\.scenario)).count != content.entries.count {
             throw ResultsError("\(path): a scenario is listed twice")

@@ -9,6 +9,8 @@ public enum ResultsWriter {
         public let runs: String
         public let summary: String
         public let results: String
+        /// The detail files some run has rows for: (file name, CSV text), in the manifest's order.
+        public let details: [(name: String, text: String)]
         public let report: String
         public let manifest: String
         /// Charts referenced from the report: (file name, SVG text).
@@ -16,7 +18,7 @@ public enum ResultsWriter {
 
         /// Every file, by name, in writing order (the manifest last: it names the others' hashes).
         public var all: [(name: String, text: String)] {
-            [("runs.csv", runs), ("summary.csv", summary), ("results.json", results), ("report.md", report)]
+            [("runs.csv", runs), ("summary.csv", summary), ("results.json", results)] + details + [("report.md", report)]
                 + charts.map { ($0.name, $0.svg) } + [("manifest.json", manifest)]
         }
     }
@@ -29,14 +31,15 @@ public enum ResultsWriter {
         let cells = Tables.summaryCells(groups)
         let summary = Tables.summary(cells)
         let json = try Tables.json(results, cells: cells)
-        results.manifest.content.outputs = [
-            "runs.csv": Manifest.FileRecord(sha256: Manifest.sha256(runs), bytes: runs.utf8.count),
-            "summary.csv": Manifest.FileRecord(sha256: Manifest.sha256(summary), bytes: summary.utf8.count),
-            "results.json": Manifest.FileRecord(sha256: Manifest.sha256(json), bytes: json.utf8.count),
-        ]
+        let details = Tables.details(results)
+        func record(_ text: String) -> Manifest.FileRecord {
+            Manifest.FileRecord(sha256: Manifest.sha256(text), bytes: text.utf8.count)
+        }
+        results.manifest.content.outputs = ["runs.csv": record(runs), "summary.csv": record(summary), "results.json": record(json)]
+        for (name, text) in details { results.manifest.content.outputs[name] = record(text) }
         results.manifest.seal()
         let presentation = try renderPresentation(results, groups: groups)
-        return Files(runs: runs, summary: summary, results: json, report: presentation.report,
+        return Files(runs: runs, summary: summary, results: json, details: details, report: presentation.report,
                      manifest: try results.manifest.json(), charts: presentation.charts)
     }
 

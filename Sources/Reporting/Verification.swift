@@ -24,7 +24,7 @@ public enum Verification {
         let content = manifest.content
 
         // The data files must be the ones the manifest names.
-        for name in ["runs.csv", "summary.csv", "results.json"] {
+        for name in ["runs.csv", "summary.csv", "results.json"] + content.detailFiles {
             guard let expected = content.outputs[name] else { continue }
             let path = (directory as NSString).appendingPathComponent(name)
             let data: Data
@@ -84,7 +84,7 @@ public enum Verification {
                 return .differs(difference + versionNote)
             }
             return .reproduced("\(grouped(records.count)) of \(grouped(plan.runs.count)) runs (a deterministic sample) "
-                               + "reproduce their rows of runs.csv\(versionNote)")
+                               + "reproduce their rows of " + listed(["runs.csv"] + content.detailFiles) + versionNote)
         }
 
         let output = try Pipeline.run(suite, options: content.options, directory: directory,
@@ -97,12 +97,27 @@ public enum Verification {
             }
             return .differs("runs.csv differs from the re-run (the same runs, in another order or form)\(versionNote)")
         }
+        let detailFiles = content.detailFiles
+        for name in detailFiles + results.manifest.content.detailFiles.filter({ !detailFiles.contains($0) })
+        where outputs[name]?.sha256 != content.outputs[name]?.sha256 {
+            if let difference = firstDifference(results.runs, recorded: recorded) {
+                return .differs(difference + versionNote)
+            }
+            if content.outputs[name] == nil { return .differs("the re-run writes \(name), which was not recorded\(versionNote)") }
+            if outputs[name] == nil { return .differs("the re-run does not write \(name), which was recorded\(versionNote)") }
+            return .differs("\(name) differs from the re-run (the same rows, in another order or form)\(versionNote)")
+        }
         for name in ["summary.csv", "results.json"] where outputs[name]?.sha256 != content.outputs[name]?.sha256 {
             return .differs("\(name) differs from the one rebuilt from the same runs\(versionNote)")
         }
         return .reproduced("\(grouped(records.count)) runs reproduce runs.csv (SHA-256 "
-                           + "\(content.outputs["runs.csv"]?.sha256.prefix(12) ?? "")…), summary.csv and results.json "
-                           + "byte for byte\(versionNote)")
+                           + "\(content.outputs["runs.csv"]?.sha256.prefix(12) ?? "")…), "
+                           + listed(detailFiles + ["summary.csv", "results.json"]) + " byte for byte\(versionNote)")
+    }
+
+    /// `a`, `a and b`, `a, b and c`.
+    static func listed(_ names: [String]) -> String {
+        names.count < 2 ? names.joined() : names.dropLast().joined(separator: ", ") + " and " + names.last!
     }
 
     /// The first of `runs` (re-run now) missing from `recorded` or differing from its recorded
@@ -111,7 +126,8 @@ public enum Verification {
         let byIdentity = Dictionary(recorded.runs.map { ($0.identity, $0) }, uniquingKeysWith: { a, _ in a })
         for now in runs {
             guard let then = byIdentity[now.identity] else { return "run \(now.identity) is in the plan but not in runs.csv" }
-            if let difference = difference(then, now, metrics: recorded.metrics(family: now.family)) {
+            if let difference = difference(then, now, metrics: recorded.metrics(family: now.family))
+                ?? difference(then, now, tables: recorded.manifest.content.detailTables(family: now.family)) {
                 return "first differing run: \(now.identity): \(difference)"
             }
         }
@@ -131,6 +147,30 @@ public enum Verification {
                 let name = i < metrics.count ? metrics[i].name : "metric \(i + 1)"
                 return "\(name) recorded \(formatNumber(a)), now \(formatNumber(b))"
             }
+        }
+        return nil
+    }
+
+    /// How two records of one run differ in their detail rows, or nil when they are the same.
+    static func difference(_ then: RunRow, _ now: RunRow, tables: [DetailTable]) -> String? {
+        for (t, table) in tables.enumerated() {
+            let (a, b) = (then.detailRows(t), now.detailRows(t))
+            for (i, (x, y)) in zip(a, b).enumerated() {
+                // Keys are free text: quoted in one line.
+                let item = table.keys.isEmpty ? "" : " (" + zip(table.keys, x.keys).map { "\($0)=\(excerpt($1))" }
+                    .joined(separator: ", ") + ")"
+                if x.keys != y.keys {
+                    return "\(table.fileName) row \(i + 1): keys recorded " + x.keys.map { excerpt($0) }.joined(separator: ", ")
+                        + ", now " + y.keys.map { excerpt($0) }.joined(separator: ", ")
+                }
+                for (f, figure) in table.figures.enumerated() {
+                    let (u, v) = (x.values[f], y.values[f])
+                    if !(u == v || (u.isNaN && v.isNaN)) {
+                        return "\(table.fileName) row \(i + 1)\(item): \(figure.name) recorded \(formatNumber(u)), now \(formatNumber(v))"
+                    }
+                }
+            }
+            if a.count != b.count { return "\(table.fileName): \(a.count) rows recorded, now \(b.count)" }
         }
         return nil
     }

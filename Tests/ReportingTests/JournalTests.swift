@@ -124,7 +124,7 @@ struct JournalTests {
                 + "(pass --resume to reuse its runs)")
         #expect(fresh.notice?.isWarning == true && fresh.done.isEmpty)
         #expect(try String(contentsOfFile: path, encoding: .utf8)
-                == "# coordbench journal 2 version=1.0 build=00000000000000aa inputs=inputs\n")
+                == "# coordbench journal 3 version=1.0 build=00000000000000aa inputs=inputs\n")
         fresh.journal.remove()
     }
 }

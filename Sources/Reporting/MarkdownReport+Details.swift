@@ -1,0 +1,44 @@
+import Experiments
+
+extension MarkdownReport {
+    /// A collapsed block per detail table the group's runs report: one row per strategy and
+    /// item, each figure's mean over the replications (numbers as in the grid overview).
+    static func details(_ group: ComparisonGroup) -> [String] {
+        group.details.flatMap { summary -> [String] in
+            let table = summary.table
+            let n = summary.replications
+            let description = table.description.hasSuffix(".") ? String(table.description.dropLast()) : table.description
+            let keys = table.keys.map { "`\($0)`" }.joined(separator: " and ")
+            var lines = ["", "<details><summary>Figures per row of \(table.fileName) (\(cell(description))): means over \(n) "
+                         + "replication\(n == 1 ? "" : "s")</summary>", "",
+                         "One row per strategy\(keys.isEmpty ? "" : " and " + keys) (a row of \(table.fileName): "
+                         + "\(cell(description))); each figure is its mean over the replications whose run reports that row, "
+                         + "– where none defines it; units in parentheses.", ""]
+            let figures = table.figures.map { $0.unit.isEmpty ? cell($0.name) : "\(cell($0.name)) (\(cell($0.unit)))" }
+            lines.append("| strategy | " + (table.keys.map(cell) + figures).joined(separator: " | ") + " |")
+            lines.append("|---|" + String(repeating: "---|", count: table.keys.count)
+                         + String(repeating: "---:|", count: table.figures.count))
+            for row in summary.rows {
+                let cells = [group.strategies[row.strategy]] + row.keys.map(cell) + row.means.map(format)
+                lines.append("| " + cells.joined(separator: " | ") + " |")
+            }
+            return lines + ["", "</details>"]
+        }
+    }
+
+    /// Free text (an item's key) as one table cell: no line breaks, `|` escaped, no HTML.
+    static func cell(_ text: some StringProtocol) -> String {
+        var result = ""
+        for character in text {
+            switch character {
+            case "|": result += "\\|"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "&": result += "&amp;"
+            case _ where character.isNewline || character == "\t": result += " "
+            default: result.append(character)
+            }
+        }
+        return result
+    }
+}
