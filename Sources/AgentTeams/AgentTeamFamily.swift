@@ -60,17 +60,19 @@ public enum AgentTeamFamily {
         },
     ]
 
-    /// Runs `scenario` under `pattern`. Tasks and every call outcome come from `workload`
+    /// Runs `scenario` under `pattern`: its metrics, and its graph's per-node and per-edge
+    /// figures (`details`). Tasks and every call outcome come from `workload`
     /// (strategy-independent); the patterns draw nothing of their own.
     public static func run(_ scenario: AgentTeamScenario, pattern: Pattern, workload: RandomStreams,
                            horizon: Double = .infinity, deadline: WallClockDeadline = .none)
-        -> (metrics: [Double], stop: StopReason, events: Int) {
-        var engine = TeamEngine(scenario: scenario, pattern: pattern, workload: workload)
+        -> (metrics: [Double], stop: StopReason, events: Int, details: [[DetailRow]]) {
+        let graph = Orchestration.of(pattern, in: scenario)
+        var engine = TeamEngine(scenario: scenario, pattern: pattern, graph: graph, workload: workload)
         var sim = Simulation<CallEvent>(reservingCapacity: 64)
         if !engine.arrival.isEmpty { sim.schedule(.arrival(0), at: engine.arrival[0]) }
         let stop = sim.run(&engine, until: min(horizon, scenario.horizon), eventBudget: scenario.eventBudget,
                            deadline: deadline)
-        return (score(engine), stop, sim.eventsProcessed)
+        return (score(engine), stop, sim.eventsProcessed, detailRows(engine, graph: graph))
     }
 
     static func score(_ engine: TeamEngine) -> [Double] {

@@ -117,9 +117,14 @@ struct TeamEngine: EventHandler {
 
     /// Draws the task instances (from the workload streams and `random`).
     init(scenario: AgentTeamScenario, pattern: Pattern, workload: RandomStreams) {
+        self.init(scenario: scenario, pattern: pattern, graph: .of(pattern, in: scenario), workload: workload)
+    }
+
+    /// `graph` is `Orchestration.of(pattern, in: scenario)`, when the caller has it already.
+    init(scenario: AgentTeamScenario, pattern: Pattern, graph orchestration: Orchestration, workload: RandomStreams) {
         self.scenario = scenario
         self.pattern = pattern
-        graph = CompiledGraph(.of(pattern, in: scenario))
+        graph = CompiledGraph(orchestration)
         nodeCalls = Array(repeating: 0, count: graph.nodeCount)
         nodeCost = Array(repeating: 0, count: graph.nodeCount)
         nodeTime = Array(repeating: 0, count: graph.nodeCount)

@@ -101,5 +101,30 @@ struct SimulateCommand: ParsableCommand {
             let text = value.isNaN ? "–" : String(format: "%.6g", value)
             print("\(name)  \(text.padding(toLength: 12, withPad: " ", startingAt: 0)) \(metric.unit) \(metric.direction.arrow)")
         }
+        for (table, rows) in zip(family.details, outcome.details) where !rows.isEmpty {
+            print("")
+            print("\(table.fileName): \(table.description)")
+            printTable(header: table.keys + table.figures.map { "\($0.name) (\($0.unit))" },
+                       rows: rows.map { row in
+                           row.keys.map(Self.printable) + row.values.map { $0.isNaN ? "–" : String(format: "%.4g", $0) }
+                       }, rightAligned: table.keys.count)
+        }
+    }
+
+    /// `text` with control characters shown as `?`, so a name cannot move the terminal's cursor.
+    static func printable(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : $0 }))
+    }
+
+    /// Columns padded to their widest cell; those from `rightAligned` on are right-aligned (numbers).
+    func printTable(header: [String], rows: [[String]], rightAligned first: Int) {
+        let all = [header] + rows
+        let widths = header.indices.map { c in all.map { $0[c].count }.max() ?? 0 }
+        for line in all {
+            print(line.indices.map { c in
+                let pad = String(repeating: " ", count: widths[c] - line[c].count)
+                return c >= first ? pad + line[c] : line[c] + pad
+            }.joined(separator: "  "))
+        }
     }
 }

@@ -1,3 +1,4 @@
+import Vocabulary
 import AgentTeams
 import DivisionOfLabour
 import Negotiation

@@ -1,3 +1,4 @@
+import Vocabulary
 import Experiments
 
 /// One detail table's figures for a comparison group (a scenario at a grid point), as the

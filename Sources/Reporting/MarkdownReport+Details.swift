@@ -8,12 +8,14 @@ extension MarkdownReport {
             let table = summary.table
             let n = summary.replications
             let description = table.description.hasSuffix(".") ? String(table.description.dropLast()) : table.description
-            let keys = table.keys.map { "`\($0)`" }.joined(separator: " and ")
-            var lines = ["", "<details><summary>Figures per row of \(table.fileName) (\(cell(description))): means over \(n) "
+            let meanings = table.figures.map { figure in
+                "**\(cell(figure.name))**" + (figure.unit.isEmpty ? "" : " (\(cell(figure.unit)))")
+                    + (figure.description.isEmpty ? "" : " " + cell(figure.description))
+            }
+            var lines = ["", "<details><summary>\(table.fileName): \(cell(description)) — means over \(n) "
                          + "replication\(n == 1 ? "" : "s")</summary>", "",
-                         "One row per strategy\(keys.isEmpty ? "" : " and " + keys) (a row of \(table.fileName): "
-                         + "\(cell(description))); each figure is its mean over the replications whose run reports that row, "
-                         + "– where none defines it; units in parentheses.", ""]
+                         "Each figure is its mean over the replications whose run reports the row (– where none does): "
+                         + meanings.joined(separator: "; ") + ".", ""]
             let figures = table.figures.map { $0.unit.isEmpty ? cell($0.name) : "\(cell($0.name)) (\(cell($0.unit)))" }
             lines.append("| strategy | " + (table.keys.map(cell) + figures).joined(separator: " | ") + " |")
             lines.append("|---|" + String(repeating: "---|", count: table.keys.count)

@@ -1,3 +1,4 @@
+import Vocabulary
 import CSV
 import Experiments
 import Foundation

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import AgentTeams
 import SimulationKernel
+import Vocabulary
 
 /// The graph features that no built-in pattern uses — the first-valid and best-confidence
 /// merges, call policies per node, the `attempts` observable — and the critical path, each
@@ -186,5 +187,43 @@ struct GraphFeatureTests {
         #expect(engine.tasks.map(\.criticalPath) == [10, 10, 10, 10, 10])
         #expect(engine.tasks.map { $0.finish - $0.arrival } == [10, 20, 30, 40, 50])
         #expect(engine.nodeTime == [150, 0])
+    }
+
+    @Test("per-node and per-edge figures add up to the run's metrics", arguments: [
+        Pattern.router(verifierAccuracy: 0.8, verifierCost: 0.001, escalateAbove: 0.4, budget: 1e9),
+        .pipeline(sendBacks: 2), .scatterGather(k: 3, judge: true), .hierarchical(subtasks: 3, decompositionError: 0.2, subtaskDifficulty: 0.6),
+        .humanEscalation(riskAbove: 0.8, confidenceBelow: 0.6),
+    ])
+    func figuresAddUp(pattern: Pattern) throws {
+        let scenario = AgentTeamTests.flakyTeam
+        let run = AgentTeamFamily.run(scenario, pattern: pattern, workload: RandomStreams(identity: "figures|0"))
+        let graph = Orchestration.of(pattern, in: scenario)
+        func metric(_ name: String) -> Double {
+            run.metrics[AgentTeamFamily.metrics.firstIndex { $0.descriptor.name == name }!]
+        }
+        let nodes = run.details[0], edges = run.details[1]
+        #expect(nodes.map { $0.keys[0] } == graph.nodes.map(\.name))
+        func total(_ rows: [DetailRow], _ figure: Int) -> Double { rows.reduce(0) { $0 + $1.values[figure] } }
+        func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-9 * max(1, abs(b)) }
+        #expect(close(total(nodes, 2), metric("calls-per-task")))
+        #expect(close(total(nodes, 3), metric("cost-per-task")))
+        #expect(close(total(nodes, 4), metric("mean-latency")))            // every task finished: its time is split among nodes
+        #expect(close(total(nodes, 5), 1))                                 // each answer became final at one node
+        #expect(close(total(edges, 2), metric("bound-hits")))
+        #expect(nodes[graph.start].values[0] == 1)
+        // A node's visits are the times its incoming edges were taken (the start's, one more).
+        var e = 0
+        var into = [Double](repeating: 0, count: graph.nodes.count)
+        for node in graph.nodes {
+            for edge in node.edges {
+                #expect(edges[e].keys[0] == node.name && edges[e].keys[2] == graph.nodes[edge.target].name)
+                into[edge.target] += edges[e].values[1]
+                e += 1
+            }
+        }
+        for (n, row) in nodes.enumerated() {
+            #expect(close(row.values[1], into[n] + (n == graph.start ? 1 : 0)), "\(row.keys[0])")
+            #expect(row.values[0] <= row.values[1] + 1e-12 && row.values[0] <= 1)
+        }
     }
 }

@@ -11,7 +11,7 @@ import Vocabulary
 struct DetailTableRegistryTests {
     static let visits = FigureDescriptor("visits", unit: "count", "times a task entered the node")
     static let cost = FigureDescriptor("cost", unit: "money", "spent at the node")
-    static let nodes = DetailTable("nodes", keys: ["node"], figures: [visits, cost], "a node of the graph")
+    static let nodes = DetailTable("stations", keys: ["node"], figures: [visits, cost], "a node of the graph")
 
     struct Case: Sendable, CustomTestStringConvertible {
         let name: String
@@ -25,7 +25,7 @@ struct DetailTableRegistryTests {
         Case(name: "one table in two families, same columns", families: [Family(NodesA.self), Family(NodesB.self)],
              message: nil),
         Case(name: "one table name in two families, other columns", families: [Family(NodesA.self), Family(NodesOther.self)],
-             message: "families 'nodes-a' and 'nodes-other' both declare detail table 'nodes', with different columns; "
+             message: "families 'nodes-a' and 'nodes-other' both declare detail table 'stations', with different columns; "
                 + "a table shared by families must have the same keys and figures (names and units) in each"),
         Case(name: "a file name that is not plain", families: [Family(BadName.self)],
              message: "family 'bad-name': detail table name 'per node' must be 1 to 100 bytes of letters, digits, "
@@ -33,17 +33,17 @@ struct DetailTableRegistryTests {
         Case(name: "a table written over runs.csv", families: [Family(Reserved.self)],
              message: "family 'reserved': detail table 'runs' would be written over runs.csv; choose another name"),
         Case(name: "a column every detail file has", families: [Family(RunColumn.self)],
-             message: "family 'run-column': column 'strategy' of detail table 'nodes' is one every detail file starts "
+             message: "family 'run-column': column 'strategy' of detail table 'stations' is one every detail file starts "
                 + "with (run, scenario, point, strategy, replication)"),
         Case(name: "a column named twice", families: [Family(TwiceColumn.self)],
-             message: "family 'twice-column': detail table 'nodes' names column 'node' twice"),
+             message: "family 'twice-column': detail table 'stations' names column 'node' twice"),
         Case(name: "a column name with a space", families: [Family(SpacedColumn.self)],
-             message: "family 'spaced-column': column 'time at node' of detail table 'nodes' must be 1 to 100 bytes of "
+             message: "family 'spaced-column': column 'time at node' of detail table 'stations' must be 1 to 100 bytes of "
                 + "letters, digits, '-', '_' or '.'"),
         Case(name: "no figures", families: [Family(NoFigures.self)],
-             message: "family 'no-figures': detail table 'nodes' declares no figures"),
+             message: "family 'no-figures': detail table 'stations' declares no figures"),
         Case(name: "one table twice in a family", families: [Family(TwiceTable.self)],
-             message: "family 'twice-table' declares detail table 'nodes' twice"),
+             message: "family 'twice-table' declares detail table 'stations' twice"),
     ]
 
     @Test("ill-declared and conflicting detail tables are refused with a message", arguments: cases)
@@ -63,7 +63,7 @@ struct DetailTableRegistryTests {
         #expect(Family(NodesA.self).details == [Self.nodes])
         #expect(Registry.builtIn.family(named: "division-of-labour")?.details == [], "none unless declared")
         #expect(Self.nodes.columns == ["run", "scenario", "point", "strategy", "replication", "node", "visits", "cost"])
-        #expect(Self.nodes.fileName == "nodes.csv")
+        #expect(Self.nodes.fileName == "stations.csv")
     }
 
     @Test("rows that do not fit the declared tables are told apart from rows that do")
@@ -73,7 +73,7 @@ struct DetailTableRegistryTests {
         #expect(tables.mismatch([[DetailRow(keys: ["a"], values: [1, .nan])]]) == nil)
         #expect(tables.mismatch([[], []]) == "2 arrays of detail rows for 1 tables")
         #expect(tables.mismatch([[DetailRow(keys: ["a"], values: [1])]])
-                == "a row of nodes with 1 keys and 1 values; the table declares 1 and 2")
+                == "a row of stations with 1 keys and 1 values; the table declares 1 and 2")
     }
 }
 
@@ -101,7 +101,7 @@ enum NodesA: DeclaringFamily {
 /// The same columns as `NodesA`'s, described in other words.
 enum NodesB: DeclaringFamily {
     static let name = "nodes-b"
-    static let details = [DetailTable("nodes", keys: ["node"], figures: [
+    static let details = [DetailTable("stations", keys: ["node"], figures: [
         FigureDescriptor("visits", unit: "count", "entries"), FigureDescriptor("cost", unit: "money", "spending"),
     ], "a step of the workflow")]
 }
@@ -109,7 +109,7 @@ enum NodesB: DeclaringFamily {
 /// The same figures, but cost in another unit.
 enum NodesOther: DeclaringFamily {
     static let name = "nodes-other"
-    static let details = [DetailTable("nodes", keys: ["node"], figures: [
+    static let details = [DetailTable("stations", keys: ["node"], figures: [
         Declared.visits, FigureDescriptor("cost", unit: "tokens", "spent at the node"),
     ], "a node")]
 }
@@ -126,22 +126,22 @@ enum Reserved: DeclaringFamily {
 
 enum RunColumn: DeclaringFamily {
     static let name = "run-column"
-    static let details = [DetailTable("nodes", keys: ["strategy"], figures: [Declared.visits], "a node")]
+    static let details = [DetailTable("stations", keys: ["strategy"], figures: [Declared.visits], "a node")]
 }
 
 enum TwiceColumn: DeclaringFamily {
     static let name = "twice-column"
-    static let details = [DetailTable("nodes", keys: ["node"], figures: [FigureDescriptor("node", unit: "", "again")], "a node")]
+    static let details = [DetailTable("stations", keys: ["node"], figures: [FigureDescriptor("node", unit: "", "again")], "a node")]
 }
 
 enum SpacedColumn: DeclaringFamily {
     static let name = "spaced-column"
-    static let details = [DetailTable("nodes", keys: ["node"], figures: [FigureDescriptor("time at node", unit: "s", "")], "a node")]
+    static let details = [DetailTable("stations", keys: ["node"], figures: [FigureDescriptor("time at node", unit: "s", "")], "a node")]
 }
 
 enum NoFigures: DeclaringFamily {
     static let name = "no-figures"
-    static let details = [DetailTable("nodes", keys: ["node"], figures: [], "a node")]
+    static let details = [DetailTable("stations", keys: ["node"], figures: [], "a node")]
 }
 
 enum TwiceTable: DeclaringFamily {

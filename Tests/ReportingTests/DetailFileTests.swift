@@ -1,3 +1,4 @@
+import Vocabulary
 import Foundation
 import SimulationKernel
 import Testing
@@ -49,7 +50,7 @@ struct DetailFileTests {
     func columns() throws {
         let files = try Self.rendered(Self.handMade)
         let id = { (rep: Int) in "seed=5|scenario=ledger|point=|rep=\(rep)|strategy=full" }
-        #expect(files.details.map(\.name) == ["nodes.csv", "edges.csv"])
+        #expect(files.details.map(\.name) == ["stops.csv", "links.csv"])
         #expect(files.details[0].text == #"""
             run,scenario,point,strategy,replication,node,visits,cost
             \#(id(0)),ledger,default,full,0,"comma, ""quoted""",1,0.5
@@ -73,10 +74,10 @@ struct DetailFileTests {
         var withoutEdges = Self.handMade
         withoutEdges[0]![1] = []
         let fewer = try Self.rendered(withoutEdges)
-        #expect(fewer.details.map(\.name) == ["nodes.csv"])
+        #expect(fewer.details.map(\.name) == ["stops.csv"])
         #expect(fewer.details[0].text == files.details[0].text)
         let manifest = try Manifest.decode(Data(fewer.manifest.utf8))
-        #expect(manifest.content.outputs.keys.sorted() == ["nodes.csv", "results.json", "runs.csv", "summary.csv"])
+        #expect(manifest.content.outputs.keys.sorted() == ["results.json", "runs.csv", "stops.csv", "summary.csv"])
     }
 
     @Test("no detail file, and no trace of one in the manifest's outputs, when no run has rows")
@@ -87,7 +88,7 @@ struct DetailFileTests {
                 == ["manifest.json", "report.md", "results.json", "runs.csv", "summary.csv"])
         let manifest = try ResultSet.load(directory).manifest
         #expect(manifest.content.outputs.keys.sorted() == ["results.json", "runs.csv", "summary.csv"])
-        #expect(manifest.content.families[0].details?.map(\.name) == ["nodes", "edges"], "the declaration is recorded")
+        #expect(manifest.content.families[0].details?.map(\.name) == ["stops", "links"], "the declaration is recorded")
         #expect(!files.report.contains("<details><summary>Figures per row"))
         // A family without detail tables records none: its manifest has no `details` key at all.
         let golden = try GoldenTests.render(jobs: 1)
@@ -98,16 +99,16 @@ struct DetailFileTests {
     func manifestRecordsFiles() throws {
         let (directory, files) = try Self.written()
         let manifest = try ResultSet.load(directory).manifest
-        #expect(files.details.map(\.name) == ["nodes.csv", "edges.csv"])
-        for name in ["nodes.csv", "edges.csv", "runs.csv"] {
+        #expect(files.details.map(\.name) == ["stops.csv", "links.csv"])
+        for name in ["stops.csv", "links.csv", "runs.csv"] {
             let data = try Data(contentsOf: URL(fileURLWithPath: directory + "/" + name))
             #expect(manifest.content.outputs[name] == Manifest.FileRecord(sha256: Manifest.sha256(data), bytes: data.count), "\(name)")
         }
         #expect(manifest.contentSha256 == manifest.content.sha256)
         // 2 grid points × 3 replications: full reports 2 or 6 nodes, sparse too; silent none.
-        let nodes = try String(contentsOfFile: directory + "/nodes.csv", encoding: .utf8)
+        let nodes = try String(contentsOfFile: directory + "/stops.csv", encoding: .utf8)
         #expect(CSVQuotingTests.parseCSV(nodes).count == 1 + 3 * 2 * (2 + 6))
-        let edges = CSVQuotingTests.parseCSV(try String(contentsOfFile: directory + "/edges.csv", encoding: .utf8))
+        let edges = CSVQuotingTests.parseCSV(try String(contentsOfFile: directory + "/links.csv", encoding: .utf8))
         #expect(edges.count == 1 + 3 * (1 + 5))
         #expect(edges.dropFirst().allSatisfy { $0[3] == "full" })
         // Every key survives the file: the nodes' names read back as written.
@@ -119,7 +120,7 @@ struct DetailFileTests {
     func jobsDoNotMatter() throws {
         let suite = try Ledger.load(Ledger.suite())
         let one = try Pipeline.run(suite, jobs: 1).files, four = try Pipeline.run(suite, jobs: 4).files
-        #expect(one.details.map(\.name) == ["nodes.csv", "edges.csv"])
+        #expect(one.details.map(\.name) == ["stops.csv", "links.csv"])
         #expect(one.details.map(\.text) == four.details.map(\.text))
         #expect(one.report == four.report)
         #expect(one.manifest == four.manifest)
@@ -134,13 +135,13 @@ struct DetailFileTests {
         }
         #expect(text == "18 runs reproduce runs.csv (SHA-256 "
                 + "\(try ResultSet.load(directory).manifest.content.outputs["runs.csv"]!.sha256.prefix(12))…), "
-                + "nodes.csv, edges.csv, summary.csv and results.json byte for byte")
+                + "stops.csv, links.csv, summary.csv and results.json byte for byte")
         guard case .reproduced(let sampled) = try Verification.verify(directory, sample: 5, jobs: 2, registry: Ledger.registry)
         else {
             Issue.record("the sample does not verify")
             return
         }
-        #expect(sampled == "5 of 18 runs (a deterministic sample) reproduce their rows of runs.csv, nodes.csv and edges.csv")
+        #expect(sampled == "5 of 18 runs (a deterministic sample) reproduce their rows of runs.csv, stops.csv and links.csv")
 
         // A run whose figures differ from the recorded ones is named with the row and figure.
         let recorded = try ResultSet.load(directory)
@@ -148,20 +149,20 @@ struct DetailFileTests {
         let visits = now[0].details[0][1].values[0]
         now[0].details[0][1].values[0] += 1
         #expect(Verification.firstDifference(now, recorded: recorded)
-                == "first differing run: \(now[0].identity): nodes.csv row 2 (node=comma, \"quoted\"): visits recorded "
+                == "first differing run: \(now[0].identity): stops.csv row 2 (node=comma, \"quoted\"): visits recorded "
                 + "\(Int(visits)), now \(Int(visits) + 1)")
         now = recorded.runs
         now[0].details[1] = []
         #expect(Verification.firstDifference(now, recorded: recorded)
-                == "first differing run: \(now[0].identity): edges.csv: 1 rows recorded, now 0")
+                == "first differing run: \(now[0].identity): links.csv: 1 rows recorded, now 0")
 
         // An edited detail file is refused as an edited runs.csv is.
-        let path = directory + "/nodes.csv"
+        let path = directory + "/stops.csv"
         let original = try String(contentsOfFile: path, encoding: .utf8)
         try original.replacingOccurrences(of: ",full,0,plain,", with: ",full,0,plain,9")
             .write(toFile: path, atomically: true, encoding: .utf8)
         guard case .differs(let difference) = try Verification.verify(directory, jobs: 2, registry: Ledger.registry) else {
-            Issue.record("an edited nodes.csv verifies")
+            Issue.record("an edited stops.csv verifies")
             return
         }
         #expect(difference.hasPrefix("\(path) is not the file manifest.json records (SHA-256 "))
@@ -185,7 +186,7 @@ struct DetailFileTests {
         let resumed = try Runner(jobs: 2).run(plan, done: opened.done, journal: opened.journal)
         opened.journal.remove()
         let a = try JournalTests.render(resumed, plan), b = try JournalTests.render(try Runner(jobs: 1).run(plan), plan)
-        #expect(a.details.map(\.name) == ["nodes.csv", "edges.csv"])
+        #expect(a.details.map(\.name) == ["stops.csv", "links.csv"])
         #expect(a.details.map(\.text) == b.details.map(\.text))
         #expect(a.runs == b.runs && a.report == b.report && a.manifest == b.manifest)
     }
@@ -266,10 +267,10 @@ struct DetailFileTests {
     func report() throws {
         let report = try Self.rendered(Self.handMade).report
         let block = """
-            <details><summary>Figures per row of nodes.csv (A node of the chain): means over 2 replications</summary>
+            <details><summary>stops.csv: A node of the chain — means over 2 replications</summary>
 
-            One row per strategy and `node` (a row of nodes.csv: A node of the chain); each figure is its mean over the \
-            replications whose run reports that row, – where none defines it; units in parentheses.
+            Each figure is its mean over the replications whose run reports the row (– where none does): **visits** \
+            (count) times the run entered the node; **cost** (money) spent at the node.
 
             | strategy | node | visits (count) | cost (money) |
             |---|---|---:|---:|
@@ -278,10 +279,10 @@ struct DetailFileTests {
 
             </details>
 
-            <details><summary>Figures per row of edges.csv (A link between two nodes): means over 2 replications</summary>
+            <details><summary>links.csv: A link between two nodes — means over 2 replications</summary>
 
-            One row per strategy and `from` and `to` (a row of edges.csv: A link between two nodes); each figure is its \
-            mean over the replications whose run reports that row, – where none defines it; units in parentheses.
+            Each figure is its mean over the replications whose run reports the row (– where none does): **calls** \
+            (count) calls along the edge.
 
             | strategy | from | to | calls (count) |
             |---|---|---|---:|
@@ -299,7 +300,7 @@ struct DetailFileTests {
         #expect(loaded.runs.contains { !$0.details.isEmpty }, "the detail files were read back")
         let rebuilt = try ResultsWriter.renderPresentation(loaded).report
         #expect(rebuilt == files.report)
-        #expect(rebuilt.components(separatedBy: "<details><summary>Figures per row of nodes.csv").count == 3,
+        #expect(rebuilt.components(separatedBy: "<details><summary>stops.csv:").count == 3,
                 "one block per grid point")
         var again = loaded
         #expect(try ResultsWriter.render(&again).details.map(\.text) == files.details.map(\.text),
@@ -324,17 +325,17 @@ struct DetailFileTests {
                 try change(try String(contentsOfFile: path, encoding: .utf8)).write(toFile: path, atomically: true, encoding: .utf8)
             }
         }
-        #expect(try refused(edit("nodes.csv") { $0.replacingOccurrences(of: ",visits,cost\n", with: ",cost,visits\n") })
-                == "nodes.csv: the header is not run,scenario,point,strategy,replication,node,visits,cost")
-        #expect(try refused(edit("nodes.csv") { $0 + "nobody,ledger,default,full,0,plain,1,2\n" })
-                == "nodes.csv:50: run 'nobody' is not in runs.csv")
-        #expect(try refused(edit("nodes.csv") { $0.replacingOccurrences(of: ",ledger,nodes=2,full,0,", with: ",ledger,nodes=6,full,0,") })
-                == "nodes.csv:2: the scenario, point, strategy or replication differ from the run's in runs.csv")
-        let notNumber = try refused(edit("nodes.csv") { $0.replacingOccurrences(of: ",full,0,plain,", with: ",full,0,plain,x") })
-        #expect(notNumber.hasPrefix("nodes.csv:2: 'x") && notNumber.hasSuffix("' in column visits is not a number"), "\(notNumber)")
-        #expect(try refused { try FileManager.default.removeItem(atPath: $0 + "/edges.csv") }.hasPrefix("edges.csv: no such file"))
-        #expect(try refused(edit("manifest.json") { $0.replacingOccurrences(of: "\"name\" : \"edges\"", with: "\"name\" : \"..\\/edges\"") })
-                == "manifest.json: family 'ledger': detail table name '../edges' must be 1 to 100 bytes of letters, digits, "
+        #expect(try refused(edit("stops.csv") { $0.replacingOccurrences(of: ",visits,cost\n", with: ",cost,visits\n") })
+                == "stops.csv: the header is not run,scenario,point,strategy,replication,node,visits,cost")
+        #expect(try refused(edit("stops.csv") { $0 + "nobody,ledger,default,full,0,plain,1,2\n" })
+                == "stops.csv:50: run 'nobody' is not in runs.csv")
+        #expect(try refused(edit("stops.csv") { $0.replacingOccurrences(of: ",ledger,nodes=2,full,0,", with: ",ledger,nodes=6,full,0,") })
+                == "stops.csv:2: the scenario, point, strategy or replication differ from the run's in runs.csv")
+        let notNumber = try refused(edit("stops.csv") { $0.replacingOccurrences(of: ",full,0,plain,", with: ",full,0,plain,x") })
+        #expect(notNumber.hasPrefix("stops.csv:2: 'x") && notNumber.hasSuffix("' in column visits is not a number"), "\(notNumber)")
+        #expect(try refused { try FileManager.default.removeItem(atPath: $0 + "/links.csv") }.hasPrefix("links.csv: no such file"))
+        #expect(try refused(edit("manifest.json") { $0.replacingOccurrences(of: "\"name\" : \"links\"", with: "\"name\" : \"..\\/links\"") })
+                == "manifest.json: family 'ledger': detail table name '../links' must be 1 to 100 bytes of letters, digits, "
                 + "'-', '_' or '.'")
     }
 }

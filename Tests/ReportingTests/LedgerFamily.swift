@@ -34,11 +34,11 @@ enum LedgerFamily: ScenarioFamily {
     ]
 
     static let details = [
-        DetailTable("nodes", keys: ["node"], figures: [
+        DetailTable("stops", keys: ["node"], figures: [
             FigureDescriptor("visits", unit: "count", "times the run entered the node"),
             FigureDescriptor("cost", unit: "money", "spent at the node"),
         ], "A node of the chain."),
-        DetailTable("edges", keys: ["from", "to"], figures: [
+        DetailTable("links", keys: ["from", "to"], figures: [
             FigureDescriptor("calls", unit: "count", "calls along the edge"),
         ], "A link between two nodes"),
     ]

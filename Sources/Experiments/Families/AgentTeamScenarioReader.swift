@@ -186,6 +186,6 @@ extension AgentTeamFamily: ScenarioFamily {
     public static func run(_ scenario: AgentTeamScenario, strategy: Pattern, streams: RunStreams,
                            deadline: WallClockDeadline) -> RunOutcome {
         let outcome = run(scenario, pattern: strategy, workload: streams.workload, deadline: deadline)
-        return RunOutcome(stopReason: outcome.stop, events: outcome.events, metrics: outcome.metrics)
+        return RunOutcome(stopReason: outcome.stop, events: outcome.events, metrics: outcome.metrics, details: outcome.details)
     }
 }
