@@ -67,7 +67,7 @@ public enum AgentTeamFamily {
                            horizon: Double = .infinity, deadline: WallClockDeadline = .none)
         -> (metrics: [Double], stop: StopReason, events: Int, details: [[DetailRow]]) {
         let graph = Orchestration.of(pattern, in: scenario)
-        var engine = TeamEngine(scenario: scenario, pattern: pattern, graph: graph, workload: workload)
+        var engine = TeamEngine(scenario: scenario, graph: graph, workload: workload)
         var sim = Simulation<CallEvent>(reservingCapacity: 64)
         if !engine.arrival.isEmpty { sim.schedule(.arrival(0), at: engine.arrival[0]) }
         let stop = sim.run(&engine, until: min(horizon, scenario.horizon), eventBudget: scenario.eventBudget,

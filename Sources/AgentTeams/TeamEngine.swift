@@ -8,9 +8,9 @@ enum CallEvent {
 }
 
 /// The simulation of one run: task instances arrive and walk the orchestration graph, whose
-/// nodes issue requests; requests become
-/// calls (with retries and a fallback member), calls wait for a free member, take their
-/// latency and end in an answer, an error, a timeout or malformed output.
+/// nodes issue requests; requests become calls (with retries and a fallback member), calls
+/// wait for a free member, take their latency and end in an answer, an error, a timeout or
+/// malformed output.
 ///
 /// Every random outcome of a call comes from `CounterRandom` keyed by (task instance,
 /// member, that member's call number on the instance, purpose), so a member's n-th call on a
@@ -85,8 +85,7 @@ struct TeamEngine: EventHandler {
     }
 
     let scenario: AgentTeamScenario
-    let pattern: Pattern
-    /// The orchestration graph that carries out the pattern, compiled.
+    /// The orchestration graph the tasks walk (a built-in pattern's or a scenario's), compiled.
     let graph: CompiledGraph
     /// Per task instance, the graph's counters (`CompiledGraph.counterCount` each).
     var graphCounters: [Int32] = []
@@ -117,13 +116,12 @@ struct TeamEngine: EventHandler {
 
     /// Draws the task instances (from the workload streams and `random`).
     init(scenario: AgentTeamScenario, pattern: Pattern, workload: RandomStreams) {
-        self.init(scenario: scenario, pattern: pattern, graph: .of(pattern, in: scenario), workload: workload)
+        self.init(scenario: scenario, graph: .of(pattern, in: scenario), workload: workload)
     }
 
-    /// `graph` is `Orchestration.of(pattern, in: scenario)`, when the caller has it already.
-    init(scenario: AgentTeamScenario, pattern: Pattern, graph orchestration: Orchestration, workload: RandomStreams) {
+    /// Draws the task instances that will walk `orchestration`.
+    init(scenario: AgentTeamScenario, graph orchestration: Orchestration, workload: RandomStreams) {
         self.scenario = scenario
-        self.pattern = pattern
         graph = CompiledGraph(orchestration)
         nodeCalls = Array(repeating: 0, count: graph.nodeCount)
         nodeCost = Array(repeating: 0, count: graph.nodeCount)

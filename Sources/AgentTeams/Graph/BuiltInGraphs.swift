@@ -1,6 +1,7 @@
-/// The built-in patterns as orchestration graphs over a scenario's roles. Each gives exactly
-/// the runs of its hand-written pattern (same draws, same decisions; `GraphEquivalenceTests`),
-/// so the graph machinery is validated by the patterns' theory tests.
+/// The built-in patterns as orchestration graphs over a scenario's roles: the only way they
+/// run. Each gives exactly the runs the hand-written pattern it replaced gave (same draws,
+/// same decisions; `GraphEquivalenceTests` against a golden file recorded from them), so the
+/// graph machinery is validated by the patterns' theory tests.
 extension Orchestration {
     /// `single`: tier `tier` of roles.tiers when it is a valid index, else roles.primary → end.
     public static func single(_ roles: Roles, tier: Int) -> Orchestration {
