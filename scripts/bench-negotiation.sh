@@ -3,16 +3,18 @@
 # (scenarios/negotiation/speed-60.yaml = scripts/negmas/speed-domain.json), Boulware vs
 # Conceder, 20 rounds, set-up included on both sides, measured in this one invocation.
 # Installs negmas from PyPI (scripts/negmas/requirements.txt) when it is missing.
+# COORDBENCH_SCRATCH names the build folder (default .build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+scratch=${COORDBENCH_SCRATCH:-.build}   # the build folder
 if ! python3 -c "import negmas, sys; sys.exit(negmas.__version__ != '0.16.0')" 2>/dev/null; then
     echo "==> installing negmas 0.16.0 from PyPI" >&2
     python3 -m pip install -q -r scripts/negmas/requirements.txt >&2
 fi
 echo "==> building coordbench (release)" >&2
-swift build -c release --product coordbench 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' >&2
-bin=.build/release/coordbench
+swift build -c release --scratch-path "$scratch" --product coordbench 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' >&2
+bin="$scratch/release/coordbench"
 
 # Same negotiation, same result: the agreement NegMAS reached must be coordbench's too.
 expected=$(python3 -c "import json; r=json.load(open('scripts/negmas/speed-domain.json'))['result']; print(r['step'], r['utilities'][0], r['utilities'][1])")
