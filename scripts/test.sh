@@ -5,6 +5,8 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 echo "==> checking that the event loop allocates nothing per event (release build)" >&2
 bash scripts/check-allocations.sh
+echo "==> checking that each strategy's cost per event stays flat as the scenario grows (scripts/bench-scale.sh --quick)" >&2
+bash scripts/bench-scale.sh --quick
 echo "==> fuzzing scenario and suite files (scripts/fuzz: the saved regressions, then ${FUZZ_N:-300} new inputs)" >&2
 python3 -c "import yaml" 2>/dev/null || python3 -m pip install -q pyyaml >&2
 python3 scripts/fuzz/fuzz.py --binary .build/release/coordbench --workers 2 --no-save \
