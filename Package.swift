@@ -56,7 +56,8 @@ let package = Package(
         .testTarget(name: "DivisionOfLabourTests", dependencies: ["DivisionOfLabour", "SimulationKernel", "Vocabulary", "Statistics"]),
         .testTarget(name: "NegotiationTests", dependencies: ["Negotiation", "SimulationKernel"], exclude: ["Golden"]),
         .testTarget(name: "ResourceAllocationTests", dependencies: ["ResourceAllocation", "SimulationKernel", "Statistics"]),
-        .testTarget(name: "AgentTeamsTests", dependencies: ["AgentTeams", "SimulationKernel", "Statistics", "Vocabulary"]),
+        .testTarget(name: "AgentTeamsTests", dependencies: ["AgentTeams", "SimulationKernel", "Statistics", "Vocabulary"],
+                    exclude: ["Golden"]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Vocabulary", "DivisionOfLabour", "AgentTeams", "Statistics"]),
         .testTarget(

@@ -44,7 +44,7 @@
 # Gate: exit non-zero when a strategy's exponent exceeds 0.3 (log factors and cache effects
 # allowed) or one of its runs goes over the CPU limit (its exponent is then a lower bound),
 # unless it is listed in scripts/bench-scale-known.txt (`SERIES STRATEGY  # reason, issue 12`):
-# then it is reported as KNOWN. A listed strategy that stays within the bound fails too ("remove
+# then it is reported as KNOWN. A listed strategy whose exponent is at most half the bound fails too ("remove
 # it from scripts/bench-scale-known.txt"), so the list can only shrink.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -258,7 +258,7 @@ measure() {  # file strategy work
         # Start-up would weigh: time the same run repeated in one process instead.
         local bench runs rss2
         if ! bench=$(prlimit --cpu="$cpu_limit" --core=0 /usr/bin/time -f "%U %S %M" -o "$tmp/time" \
-                "$bin" bench --scenario "$file" --strategy "$strategy" --seconds "$bench_seconds" 2>"$tmp/stderr"); then
+                "$bin" bench --scenario "$file" --strategy "$strategy" --seconds "$bench_seconds" --min-runs 100 2>"$tmp/stderr"); then
             { echo "bench-scale: bench --scenario $file --strategy $strategy failed:"; head -n 5 "$tmp/stderr"; } >&2
             echo "error $cpu $rss - - - bench"
             return
@@ -306,6 +306,9 @@ set +e
 python3 - "$tmp/results.tsv" "$known_file" "$bound" "$cpu_limit" "$only" <<'PY'
 import math, sys, yaml
 results, known_file, bound, limit, only = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4]), sys.argv[5]
+# A listed strategy counts as fixed (and must leave the list) only when clearly flat: at most
+# half the bound. Between the two it stays KNOWN, so noise cannot turn the gate red.
+recovered = bound / 2
 
 known = {}
 for number, line in enumerate(open(known_file), 1):
@@ -382,6 +385,10 @@ for (key, strategy), s in series.items():
         verdict = "FAIL"
         why = "went over the CPU limit" if over and exponent is None else f"exponent {text} > {bound}"
         failures.append(f"{key} {strategy}: {why}" + (" (a run went over the CPU limit)" if over else ""))
+    elif listed and exponent is not None and exponent > recovered:
+        # Within the bound but not clearly flat: timing noise must not fail the gate either way.
+        verdict = "KNOWN (near the bound)"
+        known_slow += 1
     elif listed:
         verdict = "FAIL (now ok)"
         failures.append(f"{key} {strategy}: exponent {text} is within {bound} now; "

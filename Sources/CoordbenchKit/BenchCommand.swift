@@ -32,6 +32,16 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Seconds to keep repeating runs of --scenario.")
     var seconds: Double = 2
 
+    @Option(name: .customLong("min-runs"), help: "Runs of --scenario to make at least, however long they take.")
+    var minRuns: Int = 1
+
+    func validate() throws {
+        guard seconds.isFinite, seconds >= 0, seconds <= 1e6 else {
+            throw ValidationError("--seconds must be a number of seconds from 0 to 1000000")
+        }
+        guard (1...1_000_000).contains(minRuns) else { throw ValidationError("--min-runs must be from 1 to 1000000") }
+    }
+
     func run() throws {
         if let scenario { return try benchScenario(scenario) }
         let sizes = pending.values
@@ -70,18 +80,18 @@ struct BenchCommand: ParsableCommand {
             throw ExitCode(ExitStatus.badInput)
         }
         let spec = RunSpec(index: 0, scenario: loaded, point: [], strategy: choice, replication: 0, baseSeed: 1)
+        // `minRuns` runs at least, then runs until `seconds` have passed (the clock is read once
+        // a run, which costs nothing next to a run, so a slow scenario is not repeated needlessly).
         var runs = 0
-        var outcome: RunOutcome?
+        var outcome: RunOutcome
         let start = DispatchTime.now().uptimeNanoseconds
         var elapsed = 0.0
-        while elapsed < seconds {
-            for _ in 0..<100 {
-                outcome = loaded.model.run(choice, workloadIdentity: spec.workloadIdentity, identity: spec.identity)
-            }
-            runs += 100
+        repeat {
+            outcome = loaded.model.run(choice, workloadIdentity: spec.workloadIdentity, identity: spec.identity)
+            runs += 1
             elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        }
-        let metrics = zip(loaded.family.metrics, outcome!.metrics).prefix(3)
+        } while runs < minRuns || elapsed < seconds
+        let metrics = zip(loaded.family.metrics, outcome.metrics).prefix(3)
             .map { "\($0.name)=\(formatNumber($1))" }.joined(separator: " ")
         print("\(loaded.name) under \(choice.label): \(runs) runs in \(String(format: "%.2f", elapsed)) s; \(metrics)")
         print("runs_per_second \(String(format: "%.1f", Double(runs) / elapsed))")

@@ -128,6 +128,9 @@ struct CommandLineTests {
               (["frobnicate"], "Error: Unexpected argument 'frobnicate'"),
               (["list", "strategys"], "Error: The value 'strategys' is invalid for '<topic>'"),
               (["bench", "--pending", "x"], "Error: The value 'x' is invalid for '--pending <N,N,…>'"),
+              (["bench", "--seconds=-1"], "Error: --seconds must be a number of seconds from 0 to 1000000"),
+              (["bench", "--seconds", "inf"], "Error: --seconds must be a number of seconds from 0 to 1000000"),
+              (["bench", "--min-runs", "0"], "Error: --min-runs must be from 1 to 1000000"),
           ])
     func usageErrors(arguments: [String], message: String) throws {
         let out = Self.temporaryFolder()
@@ -137,6 +140,17 @@ struct CommandLineTests {
         #expect(result.stderr.contains("Usage: coordbench"))
         #expect(result.stdout.isEmpty)
         #expect(!FileManager.default.fileExists(atPath: out.path), "nothing may be written for a usage error")
+    }
+
+    @Test("bench --scenario with --seconds 0 makes one run (it used to trap), or --min-runs of them")
+    func benchScenarioOnce() throws {
+        let once = try Self.run(["bench", "--scenario", "scenarios/agent-teams/support-desk.yaml", "--strategy", "single",
+                                 "--seconds", "0"])
+        #expect(once.status == 0, "\(once.stderr)")
+        #expect(once.stdout.hasPrefix("support-desk under single: 1 runs in "), "\(once.stdout)")
+        let three = try Self.run(["bench", "--scenario", "scenarios/agent-teams/support-desk.yaml", "--strategy", "single",
+                                  "--seconds", "0", "--min-runs", "3"])
+        #expect(three.stdout.hasPrefix("support-desk under single: 3 runs in "), "\(three.stdout)")
     }
 
     @Test("help and --version exit 0 and print to stdout",
