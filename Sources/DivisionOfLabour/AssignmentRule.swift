@@ -259,15 +259,3 @@ extension Strategy {
         .custom(CustomAssignmentRule(rule, name: name))
     }
 }
-
-/// The rule type of runs under a built-in strategy: an empty value whose methods are never
-/// called (the built-in strategies' decisions do not go through a rule).
-struct NoRule: AssignmentRule {
-    func place(_ step: Int, in team: TeamView) -> Placement {
-        fatalError("a built-in division-of-labour strategy consulted an assignment rule")
-    }
-
-    func next(for agent: Int, in team: TeamView) -> NextStep {
-        fatalError("a built-in division-of-labour strategy consulted an assignment rule")
-    }
-}

@@ -74,7 +74,7 @@ public struct TeamRunSummary: Sendable {
     public var wastedWork: Double
 }
 
-extension TeamModel {
+extension TeamState {
     /// The run's summary once it has stopped at `end`.
     func summary(stoppedAt end: Double) -> TeamRunSummary {
         var busy = agents.map(\.busyTime)
