@@ -15,26 +15,51 @@ public enum AwardCriterion: Int, Sendable, CaseIterable {
 public enum Strategy: Sendable, Equatable {
     /// Each ready step goes to a capable agent drawn uniformly at random; agents work
     /// through their own FIFO queues.
+    ///
+    /// Ties: none; the draw is `integer(below: count)` over the capable workers in id order.
+    /// O(1) per decision (`RandomPolicy`).
     case random
     /// Ready steps go to capable agents in cyclic order; agents keep FIFO queues.
+    ///
+    /// Ties: none; the next capable id after the agent served last (ids cycle over all agents,
+    /// starting after id 0). O(log n) per decision (`RoundRobinPolicy`).
     case roundRobin
     /// A central orchestrator with global queue knowledge: one FIFO queue; a ready step goes
     /// at once to the idle capable agent with the least busy time so far, otherwise waits;
     /// a freed agent takes the oldest waiting step it can do. With identical agents and one
     /// step per job this is the M/M/c first-come-first-served queue.
+    ///
+    /// Ties: among equal busy times the lowest id; a freed agent takes the step that became
+    /// ready earliest among those it can do. Exact in O(T log n) per decision for T task types
+    /// (`LeastLoadedPolicy`).
     case leastLoaded
     /// Like least-loaded, but a step only goes to agents expected to succeed with
     /// probability ≥ `minSuccess` (or, if none is, to the most reliable ones), and among
     /// free qualified agents to the one with the lowest expected cost per correct result.
+    ///
+    /// Ties: among equal costs the lowest id (an infinite cost never wins); a freed agent takes
+    /// the step that became ready earliest among those it qualifies for. The cost depends on
+    /// the step and the agent, so no single heap key exists; exact in O(C + log n) per decision
+    /// by evaluating each of the type's C profile classes once (`SkillRoutingPolicy`).
     case skillRouting(minSuccess: Double)
     /// Announce → bid → award: the manager announces each ready step to every capable agent,
     /// each bids, the manager awards by `award`; every message takes `messageDelay`.
+    ///
+    /// Ties: among equal bids the lowest id; if no bid is finite, the first capable agent.
+    /// Bids depend on the step, the agent and (earliest finish) the clock, so no single heap key
+    /// exists; exact per profile class, O(C) for `cheapest` and O(C log n + k) for
+    /// `earliest-finish`, k the busy bids within rounding of the best (`ContractNetPolicy`).
     case contractNet(messageDelay: Double, award: AwardCriterion)
     /// Agents self-select from a shared board: an idle agent engages with a waiting type with
     /// probability s²/(s² + θ²) (s: waiting steps of that type, θ: its threshold), checks
     /// again every `pollInterval`, and thresholds adapt: −`learning` for the type done,
     /// +`forgetting` for the others, within [`minThreshold`, `maxThreshold`]. Initial
     /// thresholds are `initialThreshold / skill`.
+    ///
+    /// Ties: none among agents (draws decide); when a step is posted, the idle agents not
+    /// waiting for a poll look in id order; a type is drawn over the types in index order, and
+    /// the step of that type waiting longest is taken. O(T) per look and O(T log n) amortised
+    /// per event (`ResponseThresholdPolicy`).
     case responseThreshold(
         initialThreshold: Double, learning: Double, forgetting: Double,
         pollInterval: Double, minThreshold: Double, maxThreshold: Double)
