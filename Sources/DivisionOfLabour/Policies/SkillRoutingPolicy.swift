@@ -16,10 +16,11 @@ import SimulationKernel
 /// type are grouped into profile classes (same speed, skill, reliability and cost rate,
 /// `WorkerGroups`), whose members have the same p and cost for every step of the type, bit for
 /// bit. A decision evaluates each class once (one `exp`), takes the lowest idle id of the best
-/// class from a per-class heap, and ties between classes by that id: O(C log n) with C the
-/// type's number of classes, instead of two `exp` per capable agent. A waiting step is posted
-/// in the FIFO line of every class that qualifies for it (qualification is per class too), so
-/// a freed worker compares the heads of its classes' lines, one per type it can do.
+/// class from a per-class heap, and ties between classes by that id; the chosen worker leaves
+/// the idle heaps of its T types: O(C + T log n) with C the type's number of classes, instead
+/// of two `exp` per capable agent. A waiting step is posted in the FIFO line of every class
+/// that qualifies for it (qualification is per class too), so a freed worker compares the
+/// heads of its classes' lines, one per type it can do.
 /// C is the number of distinct profiles, a handful in every shipped scenario (they come from
 /// `count:` groups); it is not bounded by a constant if every agent is different.
 struct SkillRoutingPolicy: TeamPolicy {
