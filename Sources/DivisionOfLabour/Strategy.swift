@@ -39,7 +39,7 @@ public enum Strategy: Sendable, Equatable {
     ///
     /// Ties: among equal costs the lowest id (an infinite cost never wins); a freed agent takes
     /// the step that became ready earliest among those it qualifies for. The cost depends on
-    /// the step and the agent, so no single heap key exists; exact in O(C + log n) per decision
+    /// the step and the agent, so no single heap key exists; exact in O(C + T log n) per decision
     /// by evaluating each of the type's C profile classes once (`SkillRoutingPolicy`).
     case skillRouting(minSuccess: Double)
     /// Announce → bid → award: the manager announces each ready step to every capable agent,
