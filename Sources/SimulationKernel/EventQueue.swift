@@ -50,6 +50,9 @@ public struct EventQueue<Payload> {
     @usableFromInline var payloads: ContiguousArray<Payload> = []
     @usableFromInline var generations: ContiguousArray<UInt32> = []
     @usableFromInline var freeSlots: ContiguousArray<UInt32> = []
+    /// The slot freed by the last `pop`, kept out of `freeSlots` (or `UInt32.max`): the next
+    /// `push` takes it without touching the free list, the usual pop-then-schedule pattern.
+    @usableFromInline var recycled = UInt32.max
     @usableFromInline var nextSequence: UInt64 = 0
     /// True when `entries[0]` has been handed out by `pop` and awaits removal.
     @usableFromInline var topConsumed = false
@@ -70,7 +73,11 @@ public struct EventQueue<Payload> {
     @inlinable @discardableResult
     public mutating func push(_ payload: Payload, at time: Double) -> EventID {
         let slot: UInt32
-        if let free = freeSlots.popLast() {
+        if recycled != .max {
+            slot = recycled
+            recycled = .max
+            payloads[Int(slot)] = payload
+        } else if let free = freeSlots.popLast() {
             slot = free
             payloads[Int(slot)] = payload
         } else {
@@ -116,7 +123,8 @@ public struct EventQueue<Payload> {
         guard let top = entries.first else { return nil }
         let slot = Int(top.slot)
         generations[slot] &+= 1
-        freeSlots.append(top.slot)
+        if recycled != .max { freeSlots.append(recycled) }
+        recycled = top.slot
         liveCount -= 1
         topConsumed = true
         return (top.time, payloads[slot])
