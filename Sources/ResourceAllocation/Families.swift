@@ -105,7 +105,8 @@ public struct MarketOutcome {
     public let bidders: [Bidder]
     /// Units received up to need / need, per bidder.
     public let satisfaction: [Double]
-    /// Bidders who would rather have another's units at its payment.
+    /// Bidders who would rather have another's units at its payment: i envies j ≠ i when
+    /// vᵢ·min(rⱼ, nᵢ) − pⱼ > uᵢ + 10⁻⁹ (`Envy`, which counts them in O(n log n)).
     public let envious: Int
     /// Bidders whose need was not met within the starvation bound of their arrival.
     public let starved: Int
@@ -115,15 +116,8 @@ public struct MarketOutcome {
     init(_ bidders: [Bidder], scenario: MarketScenario, supply: [Double]) {
         self.bidders = bidders
         satisfaction = bidders.map { $0.useful / $0.need }
-        var envious = 0
-        for i in bidders.indices {
-            let own = bidders[i].utility
-            for j in bidders.indices where j != i {
-                let theirs = bidders[i].value * min(bidders[j].received, bidders[i].need) - bidders[j].paid
-                if theirs > own + 1e-9 { envious += 1; break }
-            }
-        }
-        self.envious = envious
+        envious = Envy.count(value: bidders.map(\.value), need: bidders.map(\.need),
+                             received: bidders.map(\.received), paid: bidders.map(\.paid))
         starved = bidders.filter { b in
             let waited = (b.satisfiedAt ?? scenario.periods - 1) - b.arrival
             return waited > scenario.starvationBound
