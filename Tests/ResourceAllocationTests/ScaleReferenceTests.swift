@@ -75,7 +75,7 @@ struct ScaleReferenceTests {
                 }
                 continue
             default:
-                let odd: [Double] = [.infinity, -.infinity, .nan, 1e300, 1e-300, 5e-324, -0.0, 0]
+                let odd: [Double] = [.infinity, -.infinity, .nan, 1e300, 1e-300, .leastNonzeroMagnitude, -0.0, 0]
                 v = d.chance(0.2) ? d.pick(odd) : d.uniform(0, 10); need = d.chance(0.1) ? d.pick(odd) : d.uniform(0.5, 8)
                 r = d.chance(0.2) ? d.pick(odd) : d.uniform(0, 9); p = d.chance(0.2) ? d.pick(odd) : d.uniform(0, 40)
             }
