@@ -56,8 +56,9 @@ for strategy in sao sao-per-offer single-text; do
     check "negotiation $strategy" "$(count $bin simulate "$tmp/negotiation-100.yaml" --strategy "$strategy")" \
                                   "$(count $bin simulate "$tmp/negotiation-1000.yaml" --strategy "$strategy")"
 done
-# Agent teams, built-in patterns and a user's graph: requests and calls are kept per run
-# (amortised growth), nothing per event beyond that: 1,000 against 10,000 tasks.
+# Agent teams, built-in patterns and a user's graph: slots of task instances and requests are
+# recycled (their arrays grow with what is in flight only), the latencies are reserved once,
+# nothing per event: 1,000 against 10,000 tasks.
 for count in 1000 10000; do
     sed "s/^tasks: .*/tasks: {count: $count, rate: 2, trials: 1}/" scenarios/agent-teams/support-desk.yaml > "$tmp/team-$count.yaml"
     # A user's orchestration graph with a branch, a review, a bounded loop and a fan-out.
@@ -87,7 +88,7 @@ done
 for strategy in single router scatter-gather user-graph race-graph; do
     small=$(count $bin simulate "$tmp/team-1000.yaml" --strategy "$strategy")
     large=$(count $bin simulate "$tmp/team-10000.yaml" --strategy "$strategy")
-    # Per-run arrays grow by doubling: allow their reallocations (log₂ of 10× more) only.
+    # Arrays of what is in flight grow by doubling: allow their reallocations only.
     check "agent-team $strategy" "$small" "$large"
 done
 exit $failed

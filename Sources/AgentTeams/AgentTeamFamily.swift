@@ -69,14 +69,16 @@ public enum AgentTeamFamily {
         let graph = Orchestration.of(pattern, in: scenario)
         var engine = TeamEngine(scenario: scenario, graph: graph, workload: workload)
         var sim = Simulation<CallEvent>(reservingCapacity: 64)
-        if !engine.arrival.isEmpty { sim.schedule(.arrival(0), at: engine.arrival[0]) }
+        if let first = engine.firstArrival { sim.schedule(.arrival(0), at: first) }
         let stop = sim.run(&engine, until: min(horizon, scenario.horizon), eventBudget: scenario.eventBudget,
                            deadline: deadline)
-        return (score(engine), stop, sim.eventsProcessed, detailRows(engine, graph: graph))
+        let totals = engine.finish()
+        return (score(engine, totals), stop, sim.eventsProcessed, detailRows(engine, totals, graph: graph))
     }
 
-    static func score(_ engine: TeamEngine) -> [Double] {
-        metrics.values(of: AgentTeamOutcome(engine))
+    /// The metrics of a finished run whose totals are `totals` (`TeamEngine.finish()`).
+    static func score(_ engine: TeamEngine, _ totals: RunTotals) -> [Double] {
+        metrics.values(of: AgentTeamOutcome(engine, totals))
     }
 }
 
@@ -105,26 +107,22 @@ public struct AgentTeamOutcome: Sendable {
     /// Tasks whose every trial succeeded.
     public let passed: Int
 
-    init(_ engine: TeamEngine) {
-        let tasks = engine.tasks
-        instances = Double(tasks.count)
-        successes = Double(tasks.filter(\.success).count)
-        cost = tasks.reduce(0) { $0 + $1.cost }
-        tokens = tasks.reduce(0) { $0 + $1.tokens }
-        latencies = tasks.filter(\.done).map { $0.finish - $0.arrival }
-        criticalPaths = tasks.filter(\.done).map(\.criticalPath)
+    /// The outcome of a run from its totals (`TeamEngine.finish()`): every instance counts,
+    /// those that never arrived or never got an answer included.
+    init(_ engine: TeamEngine, _ totals: RunTotals) {
+        instances = Double(engine.instanceCount)
+        successes = Double(totals.successes)
+        cost = totals.cost
+        tokens = totals.tokens
+        latencies = totals.latencies
+        criticalPaths = totals.criticalPaths
         boundHits = engine.edgeBoundHits.reduce(0, +)
-        lastAnswer = tasks.filter(\.done).map(\.finish).max() ?? .nan
-        calls = tasks.reduce(0) { $0 + Int($1.calls) }
-        escalations = tasks.reduce(0) { $0 + Int($1.escalations) }
-        timeouts = tasks.reduce(0) { $0 + Int($1.timeouts) }
-        retries = tasks.reduce(0) { $0 + Int($1.retries) }
-        let k = engine.scenario.trials
-        self.tasks = tasks.count / k
-        var passed = 0
-        for base in stride(from: 0, to: tasks.count, by: k) where tasks[base..<(base + k)].allSatisfy(\.success) {
-            passed += 1
-        }
-        self.passed = passed
+        lastAnswer = totals.lastAnswer ?? .nan
+        calls = totals.calls
+        escalations = totals.escalations
+        timeouts = totals.timeouts
+        retries = totals.retries
+        tasks = engine.instanceCount / engine.scenario.trials
+        passed = totals.passed
     }
 }

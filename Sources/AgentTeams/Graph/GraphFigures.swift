@@ -2,7 +2,7 @@ import Vocabulary
 
 /// Per-node and per-edge figures of a run's orchestration graph: the family's detail tables
 /// (`nodes.csv`, `edges.csv`), each figure declared once with its description and computed
-/// here from the engine's run totals and per-task counters. Every figure is per task instance
+/// here from the engine's run totals (per-task counters folded in as each instance retires). Every figure is per task instance
 /// (a share, or a total divided by the instances), so runs of different sizes compare.
 extension AgentTeamFamily {
     public static let details: [DetailTable] = [
@@ -22,28 +22,12 @@ extension AgentTeamFamily {
         ], "one row per edge: from a node, its rank among the node's edges, to a node, on a condition; per task instance"),
     ]
 
-    /// The rows of `details` for a finished run of `graph`.
-    static func detailRows(_ engine: TeamEngine, graph: Orchestration) -> [[DetailRow]] {
-        let instances = Double(engine.tasks.count)
+    /// The rows of `details` for a finished run of `graph` whose totals are `totals`
+    /// (`TeamEngine.finish()`).
+    static func detailRows(_ engine: TeamEngine, _ totals: RunTotals, graph: Orchestration) -> [[DetailRow]] {
+        let instances = Double(engine.instanceCount)
         guard instances > 0 else { return [[], []] }
-        let compiled = engine.graph
-        var reached = [Int](repeating: 0, count: compiled.nodeCount)
-        var visits = [Int](repeating: 0, count: compiled.nodeCount)
-        var tookEdge = [Int](repeating: 0, count: compiled.edges.count)
-        var taken = [Int](repeating: 0, count: compiled.edges.count)
-        for i in 0..<engine.tasks.count {
-            let base = i * compiled.counterCount
-            for n in 0..<compiled.nodeCount {
-                let count = Int(engine.graphCounters[base + compiled.visitCounter(n)])
-                visits[n] += count
-                if count > 0 { reached[n] += 1 }
-            }
-            for e in 0..<compiled.edges.count {
-                let count = Int(engine.graphCounters[base + compiled.edgeCounter(e)])
-                taken[e] += count
-                if count > 0 { tookEdge[e] += 1 }
-            }
-        }
+        let (reached, visits, tookEdge, taken) = (totals.reached, totals.visits, totals.tookEdge, totals.taken)
         let nodes = graph.nodes.indices.map { n in
             DetailRow(keys: [graph.nodes[n].name], values: [
                 Double(reached[n]) / instances, Double(visits[n]) / instances, Double(engine.nodeCalls[n]) / instances,
