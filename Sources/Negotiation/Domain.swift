@@ -101,6 +101,8 @@ public struct NegotiationDomain: Sendable {
     public let preferences: [LinearUtility]
     /// utilities[agent][outcome]
     public let utilities: [[Double]]
+    /// Each agent's reserved value (the utility of no agreement).
+    public let reserved: [Double]
 
     public var agentCount: Int { preferences.count }
     public var outcomeCount: Int { space.count }
@@ -109,6 +111,7 @@ public struct NegotiationDomain: Sendable {
         self.space = space
         self.preferences = preferences
         utilities = preferences.map { pref in (0..<space.count).map { pref.utility(of: $0, in: space) } }
+        reserved = preferences.map { $0.reserved }
     }
 
     @inlinable public func utility(_ agent: Int, _ outcome: Int) -> Double { utilities[agent][outcome] }

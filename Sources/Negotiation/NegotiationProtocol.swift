@@ -91,7 +91,7 @@ public enum NegotiationFamily {
             return singleText(domain, tactics: tactics, deadline: deadline, stream: stream, meter: &meter)
         case .nashArbitrator:
             let n = domain.agentCount
-            guard let nash = BargainingSolutions(domain).nash else {
+            guard let nash = BargainingSolutions.nash(domain) else {
                 return NegotiationResult(agreement: nil, rounds: 1, offers: 0,
                                          utilities: domain.preferences.map(\.reserved), trace: [])
             }
