@@ -76,14 +76,10 @@ public struct BargainingSolutions: Sendable {
             }
             var count = 0
             for o in 0..<m where isRational[o] { count += 1 }
-            return [Int](unsafeUninitializedCapacity: count) { rational, initialized in
-                var k = 0
-                for o in 0..<m where isRational[o] {
-                    rational[k] = o
-                    k += 1
-                }
-                initialized = count
-            }
+            var rational: [Int] = []
+            rational.reserveCapacity(count)
+            for o in 0..<m where isRational[o] { rational.append(o) }
+            return rational
         }
     }
 
@@ -197,14 +193,10 @@ public struct BargainingSolutions: Sendable {
                         onFrontier[Int(keys[j].position)] = true
                         count += 1
                     }
-                    return [Int](unsafeUninitializedCapacity: count) { frontier, initialized in
-                        var f = 0
-                        for k in 0..<m where onFrontier[k] {
-                            frontier[f] = candidates[k]
-                            f += 1
-                        }
-                        initialized = count
-                    }
+                    var frontier: [Int] = []
+                    frontier.reserveCapacity(count)
+                    for k in 0..<m where onFrontier[k] { frontier.append(candidates[k]) }
+                    return frontier
                 }
             }
         }
