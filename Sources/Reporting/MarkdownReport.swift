@@ -235,6 +235,7 @@ public enum MarkdownReport {
         guard value.isFinite else { return "–" }
         func pct(_ x: Double) -> String {
             let v = x * 100
+            if v.isInfinite { return v > 0 ? "+∞" : "-∞" }
             let text = abs(v) >= 100 ? String(format: "%.0f", v) : abs(v) >= 10 ? String(format: "%.1f", v) : String(format: "%.2f", v)
             return v > 0 ? "+" + text : text
         }
@@ -251,6 +252,8 @@ public enum MarkdownReport {
         if value.isNaN { return "–" }
         guard !halfWidth.isNaN else { return format(value) }
         guard halfWidth > 0 else { return format(value) + " ± 0" }
+        // Values near the largest double overflow the variance: no digits to round to.
+        guard halfWidth.isFinite else { return format(value) + " ± ∞" }
         let decimals = max(0, 1 - Int(floor(log10(halfWidth))))
         if decimals > 6 || abs(value) >= 1e6 { return format(value) + " ± " + String(format: "%.1e", halfWidth) }
         return String(format: "%.\(decimals)f ± %.\(decimals)f", value, halfWidth)
@@ -260,6 +263,7 @@ public enum MarkdownReport {
     static func format(_ value: Double) -> String {
         if value.isNaN { return "–" }
         if value == 0 { return "0" }
+        if value.isInfinite { return value > 0 ? "∞" : "-∞" }
         let magnitude = abs(value)
         if magnitude >= 1e6 || magnitude < 1e-3 { return String(format: "%.3e", value) }
         let digits = max(0, 3 - Int(floor(log10(magnitude))))
