@@ -310,14 +310,7 @@ struct DetailFileTests {
     @Test("a hostile detail file or declaration is refused with a message")
     func hostile() throws {
         func refused(_ edit: (String) throws -> Void) throws -> String {
-            let (directory, _) = try Self.written()
-            try edit(directory)
-            do {
-                _ = try ResultSet.load(directory, checkHash: false)
-                return "loaded"
-            } catch {
-                return error.description.replacingOccurrences(of: directory + "/", with: "")
-            }
+            try TestFolders.refusal(of: { try Self.written().0 }, after: edit)
         }
         func edit(_ name: String, _ change: @escaping (String) -> String) -> (String) throws -> Void {
             { directory in

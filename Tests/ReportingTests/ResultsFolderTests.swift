@@ -108,14 +108,7 @@ struct ResultsFolderTests {
     @Test("a hostile results folder is refused with a message, never a crash or a hang")
     func hostile() throws {
         func refused(_ edit: (String) throws -> Void) throws -> String {
-            let (directory, _) = try Self.written()
-            try edit(directory)
-            do {
-                _ = try ResultSet.load(directory, checkHash: false)
-                return "loaded"
-            } catch {
-                return error.description.replacingOccurrences(of: directory + "/", with: "")
-            }
+            try TestFolders.refusal(of: { try Self.written().0 }, after: edit)
         }
         func editManifest(_ directory: String, _ change: (inout [String: Any]) -> Void) throws {
             let url = URL(fileURLWithPath: directory + "/manifest.json")
