@@ -5,7 +5,7 @@ import PackageDescription
 //   CGSL → SimulationKernel → {DivisionOfLabour, Negotiation, ResourceAllocation, AgentTeams} → Experiments
 //        → Reporting → CoordbenchKit (the command line, as a library) → coordbench (its executable)
 //   Vocabulary (metric and strategy descriptors, shared by the families and everything above them)
-//   CGSL → Statistics → Reporting
+//   CGSL → Statistics → Reporting (which also reaches C's printf through CGSL, for number formats)
 let package = Package(
     name: "coordbench",
     platforms: [.macOS(.v15)],
@@ -41,7 +41,7 @@ let package = Package(
             name: "Experiments",
             dependencies: ["SimulationKernel", "Vocabulary", "DivisionOfLabour", "Negotiation", "ResourceAllocation", "AgentTeams", .product(name: "Yams", package: "Yams")]
         ),
-        .target(name: "Reporting", dependencies: ["Experiments", "Vocabulary", "Statistics", .product(name: "Crypto", package: "swift-crypto"),
+        .target(name: "Reporting", dependencies: ["CGSL", "Experiments", "Vocabulary", "Statistics", .product(name: "Crypto", package: "swift-crypto"),
                                                    .product(name: "CSV", package: "CSV.swift")]),
         .target(
             name: "CoordbenchKit",

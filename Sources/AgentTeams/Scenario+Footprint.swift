@@ -6,24 +6,34 @@ extension AgentTeamScenario {
     /// its bounded loops, retries and fallbacks allow (`maximumCallsPerTask`); at most the event
     /// budget.
     ///
-    /// Memory: a loose upper bound, kept as it was when the engine kept every task instance and
-    /// call to the end: per instance 256 bytes, its graph counters, and 96 bytes for each call it
-    /// may make. The engine (`TeamEngine`) now needs far less: 16 bytes per instance (its latency
-    /// and critical path), 24 per instance in the window of instances waiting to be folded in
-    /// order (which spans the run only when an instance waits that long, as behind a member whose
-    /// queue grows without bound), and for each instance in flight its slot (state, counters, a
-    /// call count per member) and its requests — a bound that no longer grows with the calls a
-    /// graph's loops allow. The budget tests (`OrchestrationReaderTests`) require a graph's loop
-    /// bounds to raise this estimate, so it stays the old, larger figure.
+    /// Memory: what `TeamEngine` holds at its peak, which is when every instance is in flight
+    /// at once (an overloaded team whose queues grow for the whole run): per instance its
+    /// latency and critical path (`RunTotals`, 16 bytes), its `InstanceWindow` entry, its slot
+    /// (`TaskState`, its graph counters and a `CallCount` per member), and the requests of its
+    /// current stage, each in its `Request` slot and a member's `RequestQueue` (a built-in
+    /// pattern asks at most every member and a judge or so at once; a graph's widest node says
+    /// for a graph). A graph's loops raise the events estimate, not this one: a task's visits
+    /// come one after another. An estimate, not a bound: a request the task no longer waits for
+    /// (a timed-out call still running, a race's slower answers) stays until its calls are over.
+    /// Slots and queues grow by doubling, so they count twice. A team that keeps up holds a
+    /// small fraction of this.
     public var footprint: Footprint {
         let instances = Double(taskCount) * Double(trials)
-        let graphCalls = orchestrations.map { $0.maximumCallsPerTask(retries: retries, fallback: roles.fallback != nil) }.max() ?? 0
-        let callsPerTask = max(Double(members.count + 4) * Double(retries + 1), graphCalls)
+        let fallback = roles.fallback != nil
+        let builtInRequests = Double(members.count + 4)
+        let requestsAtOnce = max(builtInRequests, orchestrations.map(\.maximumRequestsPerVisit).max() ?? 0)
+        let graphCalls = orchestrations.map { $0.maximumCallsPerTask(retries: retries, fallback: fallback) }.max() ?? 0
+        let callsPerTask = max(builtInRequests * Double(retries + 1), graphCalls)
         let events = min(Double(eventBudget), instances * callsPerTask * 2)
         let counters = orchestrations.map { graph in
             Double(graph.nodes.count + graph.nodes.reduce(0) { $0 + $1.edges.count })
         }.max() ?? 0
-        return Footprint(events: events, bytes: instances * (256 + 4 * counters + callsPerTask * 96)
-                                                 + Double(members.count) * 512)
+        let slot = Double(MemoryLayout<TeamEngine.TaskState>.stride + MemoryLayout<Int32>.stride)
+            + counters * Double(MemoryLayout<Int32>.stride)
+            + Double(members.count * MemoryLayout<TeamEngine.CallCount>.stride)
+        let request = Double(MemoryLayout<TeamEngine.Request>.stride + 2 * MemoryLayout<Int32>.stride)
+        let perInstance = Double(2 * MemoryLayout<Double>.stride + MemoryLayout<InstanceWindow.Entry>.stride)
+            + 2 * (slot + requestsAtOnce * request)
+        return Footprint(events: events, bytes: instances * perInstance + Double(members.count) * 512)
     }
 }

@@ -46,6 +46,16 @@ struct RunCommand: ParsableCommand {
 
     func runSuite() throws {
         let started = Date()
+        // What does not depend on the suite — the executable's fingerprint (a hash of the whole
+        // binary) and the provenance (two git processes) — is found on another thread while
+        // this one reads the suite.
+        let (jobs, background) = (self.jobs, DispatchGroup())
+        let provenance = Mutex<Manifest.Provenance?>(nil)
+        DispatchQueue.global().async(group: background) {
+            _ = BuildIdentity.current
+            let found = Provenance.current(jobs: jobs, started: started)
+            provenance.withLock { $0 = found }
+        }
         let loaded: Suite
         do {
             loaded = try SuiteLoader.load(path: suite, replications: replications, seed: seed,
@@ -57,9 +67,10 @@ struct RunCommand: ParsableCommand {
         let plan = RunPlan(suite: loaded)
         if !quiet { Terminal.printError(loaded.estimate.summary) }
         let directory = out ?? "results/\(loaded.name)"
+        background.wait()
         let manifest = Manifest(suite: loaded, options: Manifest.Options(seed: loaded.seed, replications: replications,
                                                                          runTimeout: runTimeout),
-                                directory: directory, provenance: Provenance.current(jobs: jobs, started: started))
+                                directory: directory, provenance: provenance.withLock { $0 }!)
         let folder = try OutputFolder.acquire(directory)  // created, locked for this run, orphaned temporaries removed
         defer { folder.release() }
         let journalPath = (directory as NSString).appendingPathComponent("journal.tsv")
@@ -70,20 +81,18 @@ struct RunCommand: ParsableCommand {
         let (journal, done) = (opened.journal, opened.done)
 
         let progress = Progress(total: plan.runs.count, enabled: !quiet && Terminal.stderrIsTerminal)
-        let output = try Pipeline.run(plan: plan, manifest: manifest, jobs: jobs, runTimeout: runTimeout, done: done,
-                                      journal: journal) { finished, _ in progress.update(finished) }
+        let written = try Pipeline.write(plan: plan, manifest: manifest, to: directory, jobs: jobs, runTimeout: runTimeout,
+                                         done: done, journal: journal) { finished, _ in progress.update(finished) }
         progress.finish()
-        let (records, files) = (output.records, output.files)
-        try ResultsWriter.write(files, to: directory)
         journal.remove()
         if !quiet {
             let seconds = Date().timeIntervalSince(started)
-            let unfinished = records.filter { $0.outcome.stopReason != .drained }.count
+            let unfinished = written.unfinished
             print("\(plan.runs.count) runs (\(loaded.entries.count) scenarios) in \(String(format: "%.2f", seconds)) s"
                   + " with \(jobs) job\(jobs == 1 ? "" : "s")"
                   + (unfinished > 0 ? "; \(unfinished) stopped before finishing their work (see report)" : ""))
             print("report: \((directory as NSString).appendingPathComponent("report.md"))")
-            print("data:   \(directory)/runs.csv, " + (files.details.map(\.name) + ["summary.csv", "results.json", "manifest.json"])
+            print("data:   \(directory)/runs.csv, " + (written.detailFiles + ["summary.csv", "results.json", "manifest.json"])
                 .joined(separator: ", "))
         }
     }

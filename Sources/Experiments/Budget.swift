@@ -39,6 +39,23 @@ public struct PlanEstimate: Sendable {
         public let runs: Int
         /// The costliest run's footprint over the entry's grid points.
         public let perRun: Footprint
+        /// Runs at one grid point (strategies × replications): a comparison group, whose metric
+        /// values are held until its last run is in.
+        public let groupRuns: Int
+        /// Metrics per run of the entry's family.
+        public let metrics: Int
+
+        public init(scenarioPath: String, runs: Int, perRun: Footprint, groupRuns: Int = 1, metrics: Int = 0) {
+            self.scenarioPath = scenarioPath
+            self.runs = runs
+            self.perRun = perRun
+            self.groupRuns = groupRuns
+            self.metrics = metrics
+        }
+
+        /// Memory to hold one comparison group's metric values (8 bytes each, and the
+        /// replication order they come in) while it is summarised.
+        public var groupBytes: Double { Double(groupRuns) * Double(metrics + 1) * 8 }
     }
 
     public let entries: [Entry]
@@ -51,12 +68,19 @@ public struct PlanEstimate: Sendable {
         }
     }
     public var events: Double { entries.reduce(0) { $0 + Double($1.runs) * $1.perRun.events } }
-    /// Memory the runner keeps per finished run until the suite ends (its record, its spec
-    /// and its share of the report's tables), an upper estimate.
+    /// Memory a finished run takes while it waits in the runner's reorder window (its
+    /// outcome and formatted rows), an upper estimate.
     public static let bytesPerResult = 4096.0
 
-    /// Memory for every run's result, held until the suite's files are written.
-    public var resultBytes: Double { Double(runs) * PlanEstimate.bytesPerResult }
+    /// Memory held for results while the suite runs: the runner's reorder window of finished
+    /// runs (`Runner.slotsPerJob` per job) and the largest comparison group's metric values.
+    /// Results stream to disk in plan order, so this does not grow with the number of runs.
+    public func resultBytes(jobs: Int) -> Double {
+        Double(Runner.slotsPerJob * max(1, jobs)) * PlanEstimate.bytesPerResult + (largestGroup?.groupBytes ?? 0)
+    }
+
+    /// The entry whose comparison groups hold the most.
+    public var largestGroup: Entry? { entries.max { $0.groupBytes < $1.groupBytes } }
 
     /// The entry whose run needs the most memory.
     public var largest: Entry? { entries.max { $0.perRun.bytes < $1.perRun.bytes } }

@@ -8,6 +8,9 @@ import Musl
 import Darwin
 #endif
 
+/// `close(2)`, for methods of types that have their own `close()`.
+private func closeDescriptor(_ fd: Int32) -> Int32 { close(fd) }
+
 /// The operating system could not read or write a file or folder (exit status 4): what was
 /// being done, to which path, and the system's reason (`strerror`).
 public struct IOFailure: Error, CustomStringConvertible, Sendable {
@@ -89,29 +92,123 @@ public enum SafeFile {
     /// replaces a symbolic link at `path` instead of following it. On any failure the
     /// temporary is removed and `path` is untouched.
     public static func writeAtomically(_ bytes: UnsafeRawBufferPointer, to path: String) throws(IOFailure) {
-        let slash = path.lastIndex(of: "/")
-        let folder = slash.map { String(path[...$0]) } ?? ""
-        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        var temporary = ""
-        var fd: Int32 = -1
-        for _ in 0..<8 {
-            temporary = folder + temporaryName(for: name)
-            fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
-            if fd >= 0 || (errno != EEXIST && errno != EINTR) { break }
-        }
-        guard fd >= 0 else { throw IOFailure("write", path, code: errno) }
-        var failure: IOFailure?
+        let output = try Output(path: path)
         do throws(IOFailure) {
-            try writeAll(fd, bytes, path: path)
+            try output.write(bytes)
+            try output.commit()
         } catch {
-            failure = error
+            output.discard()
+            throw error
         }
-        // Some file systems (NFS) report a failed write only when the file is closed.
-        if close(fd) != 0 && failure == nil { failure = IOFailure("write", path, code: errno) }
-        if failure == nil && rename(temporary, path) != 0 { failure = IOFailure("write", path, code: errno) }
-        if let failure {
-            unlink(temporary)
-            throw failure
+    }
+
+    /// A file written a piece at a time into an exclusively created temporary beside its
+    /// final path (as `writeAtomically` makes one), buffered, and renamed into place by
+    /// `commit()` — so the final path never holds a partial file. `discard()` (or a failure)
+    /// removes the temporary. Errors name the final path. Not thread-safe: one writer.
+    public final class Output {
+        public let path: String
+        /// Where the bytes are until `commit()`.
+        public let temporary: String
+        private var fd: Int32
+        private var committed = false
+        private var buffer: [UInt8] = []
+        /// Bytes written so far (buffered ones included).
+        public private(set) var count = 0
+        static let bufferSize = 1 << 16
+
+        /// Creates the temporary for `path`.
+        public init(path: String) throws(IOFailure) {
+            self.path = path
+            let slash = path.lastIndex(of: "/")
+            let folder = slash.map { String(path[...$0]) } ?? ""
+            let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+            var temporary = ""
+            var fd: Int32 = -1
+            for _ in 0..<8 {
+                temporary = folder + temporaryName(for: name)
+                fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+                if fd >= 0 || (errno != EEXIST && errno != EINTR) { break }
+            }
+            guard fd >= 0 else { throw IOFailure("write", path, code: errno) }
+            self.temporary = temporary
+            self.fd = fd
+            buffer.reserveCapacity(Output.bufferSize)
+        }
+
+        deinit { discard() }
+
+        public func write(_ bytes: UnsafeRawBufferPointer) throws(IOFailure) {
+            count += bytes.count
+            if buffer.count + bytes.count > Output.bufferSize { try flush() }
+            if bytes.count >= Output.bufferSize {
+                try SafeFile.writeAll(fd, bytes, path: path)
+            } else {
+                buffer.append(contentsOf: bytes)
+            }
+        }
+
+        /// Writes the first `count` bytes of `bytes`.
+        public func write(_ bytes: [UInt8], count: Int) throws(IOFailure) {
+            let result: Result<Void, IOFailure> = bytes.withUnsafeBytes { buffer in
+                Result { () throws(IOFailure) in try write(UnsafeRawBufferPointer(rebasing: buffer[..<count])) }
+            }
+            try result.get()
+        }
+
+        public func write(_ text: String) throws(IOFailure) {
+            var text = text
+            let result: Result<Void, IOFailure> = text.withUTF8 { utf8 in
+                Result { () throws(IOFailure) in try write(UnsafeRawBufferPointer(utf8)) }
+            }
+            try result.get()
+        }
+
+        private func flush() throws(IOFailure) {
+            guard !buffer.isEmpty else { return }
+            let result: Result<Void, IOFailure> = buffer.withUnsafeBytes { bytes in
+                Result { () throws(IOFailure) in try SafeFile.writeAll(fd, bytes, path: path) }
+            }
+            buffer.removeAll(keepingCapacity: true)
+            try result.get()
+        }
+
+        /// Writes what is buffered and closes the temporary, keeping it (to be read back, or
+        /// committed later); on failure the temporary is removed.
+        public func close() throws(IOFailure) {
+            guard fd >= 0 else { return }
+            var failure: IOFailure?
+            do throws(IOFailure) { try flush() } catch { failure = error }
+            // Some file systems (NFS) report a failed write only when the file is closed.
+            if closeDescriptor(fd) != 0 && failure == nil { failure = IOFailure("write", path, code: errno) }
+            fd = -1
+            if let failure {
+                discard()
+                throw failure
+            }
+        }
+
+        /// Closes the temporary (if still open) and renames it onto `path`; on failure the
+        /// temporary is removed.
+        public func commit() throws(IOFailure) {
+            precondition(!committed, "an output is committed once")
+            try close()
+            if rename(temporary, path) != 0 {
+                let failure = IOFailure("write", path, code: errno)
+                discard()
+                throw failure
+            }
+            committed = true
+        }
+
+        /// Closes and removes the temporary (nothing happens after `commit()`).
+        public func discard() {
+            if fd >= 0 { _ = closeDescriptor(fd) }
+            fd = -1
+            if !committed {
+                unlink(temporary)
+                committed = true  // nothing left to remove
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import SimulationKernel
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -17,7 +18,9 @@ import Darwin
 /// with `\n`: a line cut short by an interruption, or damaged, is dropped and its run done
 /// again. Numbers are written in Swift's shortest round-trip form and text is escaped
 /// reversibly, so a resumed suite writes the same bytes as an uninterrupted one (the line's
-/// fields are in `Journal+Record.swift`).
+/// fields are in `Journal+Record.swift`). Lines are in the order runs finish; resuming reads
+/// the journal a block at a time and keeps only where each run's line is (`JournaledRuns`),
+/// reading a run back when the runner reaches it.
 public final class Journal: @unchecked Sendable {
     /// What a journal's runs depend on besides their identities.
     public struct Fingerprint: Sendable, Equatable {
@@ -33,9 +36,10 @@ public final class Journal: @unchecked Sendable {
             self.version = Journal.token(version)
             self.build = Journal.token(build)
             if let plan {
-                var text = inputs
-                for run in plan.runs { text += "\n" + run.identity }
-                self.inputs = StableHash.hex(text.withUTF8 { StableHash.fnv1a(UnsafeRawBufferPointer($0)) })
+                // FNV-1a of `inputs`, then "\n" and the identity of each run: hashed piece by
+                // piece, never built as one text (a plan of a million runs has 100 MB of them).
+                let start = Journal.fnv1a(inputs, continuing: StableHash.fnv1aBasis)
+                self.inputs = StableHash.hex(plan.fnv1aOfIdentities(continuing: start))
             } else {
                 self.inputs = Journal.token(inputs)
             }
@@ -67,7 +71,7 @@ public final class Journal: @unchecked Sendable {
     /// A journal ready for appending, the runs it already holds, and what to tell the user.
     public struct Opened {
         public let journal: Journal
-        public let done: [Int: RunOutcome]
+        public let done: JournaledRuns
         public let notice: Notice?
     }
 
@@ -78,43 +82,58 @@ public final class Journal: @unchecked Sendable {
     static let headerPrefix = family + "\(formatVersion) "
 
     public let path: String
-    private var fd: Int32
-    /// Set when an append failed; later appends are skipped (the run is failing anyway).
-    private var broken = false
+    /// The file, and whether an append failed (later appends are then skipped: the run is
+    /// failing anyway). Workers append concurrently; each line is written whole under the lock.
+    private let file: Mutex<(fd: Int32, broken: Bool)>
 
     /// Starts a fresh journal at `path` for `fingerprint`, replacing any file there (a
     /// symbolic link at `path` is removed, never followed).
     public init(path: String, fingerprint: Fingerprint) throws(IOFailure) {
         self.path = path
         if unlink(path) != 0 && errno != ENOENT { throw IOFailure("create journal", path, code: errno) }
-        fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw IOFailure("create journal", path, code: errno) }
-        try write(fingerprint.header)
+        file = Mutex((fd, false))
+        try file.withLock { file throws(IOFailure) in try Journal.write(fingerprint.header, to: file.fd, path: path) }
     }
 
     /// Opens an existing journal for appending, keeping what it holds.
     init(appendingTo path: String) throws(IOFailure) {
         self.path = path
-        fd = open(path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC)
+        let fd = open(path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else { throw IOFailure("open journal", path, code: errno) }
+        file = Mutex((fd, false))
     }
 
-    deinit { if fd >= 0 { close(fd) } }
+    deinit {
+        file.withLock { file in if file.fd >= 0 { close(file.fd) } }
+    }
 
     /// The underlying file, for tests that simulate a torn write.
-    var handleForTests: FileHandle { FileHandle(fileDescriptor: fd, closeOnDealloc: false) }
+    var handleForTests: FileHandle { FileHandle(fileDescriptor: file.withLock { $0.fd }, closeOnDealloc: false) }
 
-    /// Appends one finished run (called under the runner's lock). A failed write is undone
-    /// (the file is cut back to its last complete line) and reported.
+    /// Appends one finished run (see `append(line:)`).
     func append(_ spec: RunSpec, _ outcome: RunOutcome) throws(IOFailure) {
-        guard !broken else { return }
-        do {
-            try write(Journal.line(Journal.record(spec, outcome)))
-        } catch {
-            broken = true
-            throw error
+        try append(line: Journal.line(spec, outcome))
+    }
+
+    /// Appends a run's line made by `line(_:_:)` — made by the worker that ran it, outside any
+    /// lock; only the write is serialised. A failed write is undone (the file is cut back to
+    /// its last complete line) and reported.
+    public func append(line: String) throws(IOFailure) {
+        try file.withLock { file throws(IOFailure) in
+            guard !file.broken, file.fd >= 0 else { return }
+            do throws(IOFailure) {
+                try Journal.write(line, to: file.fd, path: path)
+            } catch {
+                file.broken = true
+                throw error
+            }
         }
     }
+
+    /// A finished run's whole line, `\n` included.
+    public static func line(_ spec: RunSpec, _ outcome: RunOutcome) -> String { line(record(spec, outcome)) }
 
     /// `checksum \t record \n`.
     static func line(_ record: String) -> String {
@@ -124,7 +143,13 @@ public final class Journal: @unchecked Sendable {
 
     static func checksum(_ bytes: UnsafeRawBufferPointer) -> String { StableHash.hex(StableHash.fnv1a(bytes)) }
 
-    private func write(_ text: String) throws(IOFailure) {
+    /// FNV-1a of `text`'s UTF-8 bytes, continuing from `hash`.
+    static func fnv1a(_ text: String, continuing hash: UInt64) -> UInt64 {
+        var text = text
+        return text.withUTF8 { StableHash.fnv1a(UnsafeRawBufferPointer($0), continuing: hash) }
+    }
+
+    private static func write(_ text: String, to fd: Int32, path: String) throws(IOFailure) {
         let end = lseek(fd, 0, SEEK_END)
         var text = text
         let result: Result<Void, IOFailure> = text.withUTF8 { buffer in
@@ -146,12 +171,12 @@ public final class Journal: @unchecked Sendable {
             switch inspect(path: path, fingerprint: fingerprint, plan: plan) {
             case .missing:
                 let notice = Notice(text: "not resuming: there is no journal at \(path)", isWarning: true)
-                return Opened(journal: try Journal(path: path, fingerprint: fingerprint), done: [:], notice: notice)
+                return Opened(journal: try Journal(path: path, fingerprint: fingerprint), done: .none, notice: notice)
             case .unusable(let reason):
                 let notice = Notice(text: "not resuming: \(path) \(reason); starting afresh", isWarning: true)
-                return Opened(journal: try Journal(path: path, fingerprint: fingerprint), done: [:], notice: notice)
-            case .usable(let done, let valid, let dropped, let complete):
-                if !complete { try SafeFile.writeAtomically(valid, to: path) }
+                return Opened(journal: try Journal(path: path, fingerprint: fingerprint), done: .none, notice: notice)
+            case .usable(var done, let valid, let dropped, let complete):
+                if !complete { done = try rewrite(path, keeping: valid, fingerprint: fingerprint, plan: plan) }
                 var text = "resuming: \(done.count) of \(plan.runs.count) runs already finished"
                 if dropped > 0 { text += " (\(dropped) damaged or unfinished journal line\(dropped == 1 ? "" : "s") dropped)" }
                 return Opened(journal: try Journal(appendingTo: path), done: done, notice: Notice(text: text, isWarning: false))
@@ -162,7 +187,7 @@ public final class Journal: @unchecked Sendable {
             ? Notice(text: "not resuming: \(path) is left from an interrupted run and is replaced "
                      + "(pass --resume to reuse its runs)", isWarning: true)
             : nil
-        return Opened(journal: try Journal(path: path, fingerprint: fingerprint), done: [:], notice: notice)
+        return Opened(journal: try Journal(path: path, fingerprint: fingerprint), done: .none, notice: notice)
     }
 
     /// What a journal on disk holds.
@@ -170,69 +195,223 @@ public final class Journal: @unchecked Sendable {
         case missing
         /// Why it cannot be reused, as it reads after the journal's path.
         case unusable(String)
-        /// Its runs, its valid text, how many lines were dropped, and whether the text on disk
-        /// is exactly the valid text.
-        case usable(done: [Int: RunOutcome], valid: Data, dropped: Int, complete: Bool)
+        /// Its runs, the byte ranges of its valid lines ("\n" included; the header's first), how
+        /// many lines were dropped, and whether the text on disk is exactly the valid lines.
+        case usable(done: JournaledRuns, valid: [Range<Int>], dropped: Int, complete: Bool)
     }
 
+    /// Reads the journal at `path` a piece at a time (never whole: a journal of a million runs
+    /// is gigabytes), checking every line; remembers where each valid run's line is.
     static func inspect(path: String, fingerprint: Fingerprint, plan: RunPlan) -> Inspection {
-        let data: Data
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        if fd < 0 {
+            if errno == ENOENT { return .missing }
+            return .unusable("is unreadable (\(IOFailure("read", path, code: errno).reason))")
+        }
+        defer { close(fd) }
+        var lines = LineReader(fd: fd)
+        var header: (text: String, range: Range<Int>)?
+        var offsets: [Int] = []
+        var valid: [Range<Int>] = []
+        var count = 0
+        var dropped = 0
         do {
-            guard let read = try SafeFile.readFile(path) else { return .missing }
-            data = read
+            // Only lines ended by "\n" count: a last line without one was torn by an interruption.
+            while let (line, range, ended) = try lines.next() {
+                guard ended else {
+                    dropped += 1
+                    break
+                }
+                guard header != nil else {
+                    guard let text = String(validating: line, as: UTF8.self), text.hasPrefix(family) else {
+                        return .unusable("is unreadable (not a coordbench journal)")
+                    }
+                    guard let parsed = Fingerprint.parse(text) else {
+                        return .unusable("was written by another build of coordbench")
+                    }
+                    if parsed.version != fingerprint.version {
+                        return .unusable("was written by another build of coordbench (version \(parsed.version))")
+                    }
+                    if parsed.build != fingerprint.build {
+                        return .unusable("was written by another build of coordbench")
+                    }
+                    if parsed.inputs != fingerprint.inputs {
+                        return .unusable("was written for other inputs or options (suite, scenarios, seed or replications differ)")
+                    }
+                    header = (text, range)
+                    valid.append(range)
+                    continue
+                }
+                guard let outcome = parse(line, plan: plan) else {
+                    dropped += 1
+                    continue
+                }
+                if offsets.isEmpty { offsets = Array(repeating: -1, count: plan.runs.count) }
+                if offsets[outcome.index] < 0 { count += 1 }
+                offsets[outcome.index] = range.lowerBound
+                valid.append(range)
+            }
         } catch {
             return .unusable("is unreadable (\(error.reason))")
         }
-        // Only lines ended by "\n" count: a last line without one was torn by an interruption.
-        var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
-        let torn = lines.removeLast()
-        guard let first = lines.first, let header = String(validating: first, as: UTF8.self),
-              header.hasPrefix(family) else {
-            return .unusable("is unreadable (not a coordbench journal)")
-        }
-        guard let found = Fingerprint.parse(header) else {
-            return .unusable("was written by another build of coordbench")
-        }
-        if found.version != fingerprint.version {
-            return .unusable("was written by another build of coordbench (version \(found.version))")
-        }
-        if found.build != fingerprint.build {
-            return .unusable("was written by another build of coordbench")
-        }
-        if found.inputs != fingerprint.inputs {
-            return .unusable("was written for other inputs or options (suite, scenarios, seed or replications differ)")
-        }
-        var done: [Int: RunOutcome] = [:]
-        var valid = Data(first)
-        valid.append(UInt8(ascii: "\n"))
-        var dropped = torn.isEmpty ? 0 : 1
-        for line in lines.dropFirst() {
-            guard let outcome = parse(line, plan: plan) else {
-                dropped += 1
-                continue
+        guard header != nil else { return .unusable("is unreadable (not a coordbench journal)") }
+        return .usable(done: JournaledRuns(path: path, plan: plan, offsets: offsets, count: count), valid: valid,
+                       dropped: dropped, complete: dropped == 0)
+    }
+
+    /// Replaces the journal at `path` by its valid lines (written to a temporary and renamed into
+    /// place), and returns the runs it then holds.
+    static func rewrite(_ path: String, keeping valid: [Range<Int>], fingerprint: Fingerprint,
+                        plan: RunPlan) throws(IOFailure) -> JournaledRuns {
+        let source = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard source >= 0 else { throw IOFailure("read", path, code: errno) }
+        defer { close(source) }
+        let output = try SafeFile.Output(path: path)
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        do throws(IOFailure) {
+            for range in valid {
+                var offset = range.lowerBound
+                while offset < range.upperBound {
+                    let want = min(buffer.count, range.upperBound - offset)
+                    let n = buffer.withUnsafeMutableBytes { pread(source, $0.baseAddress, want, off_t(offset)) }
+                    if n < 0 && errno == EINTR { continue }
+                    guard n > 0 else { throw IOFailure("read", path, code: n == 0 ? EIO : errno) }
+                    try output.write(buffer, count: n)
+                    offset += n
+                }
             }
-            done[outcome.index] = outcome.outcome
-            valid.append(contentsOf: line)
-            valid.append(UInt8(ascii: "\n"))
+            try output.commit()
+        } catch {
+            output.discard()
+            throw error
         }
-        return .usable(done: done, valid: valid, dropped: dropped, complete: dropped == 0)
+        guard case .usable(let done, _, _, _) = inspect(path: path, fingerprint: fingerprint, plan: plan) else {
+            throw IOFailure("read", path, code: EIO)
+        }
+        return done
     }
 
     /// Reads the finished runs of a journal written for `plan` with `fingerprint`, and reopens
     /// it for appending. Returns nil (and no journal) when the file is missing or cannot be
     /// reused (see `prepare` for the reason). Damaged or unfinished lines are dropped.
-    public static func resume(path: String, fingerprint: Fingerprint, plan: RunPlan) throws(IOFailure) -> (Journal, [Int: RunOutcome])? {
-        guard case .usable(let done, let valid, _, let complete) = inspect(path: path, fingerprint: fingerprint, plan: plan) else {
+    public static func resume(path: String, fingerprint: Fingerprint, plan: RunPlan) throws(IOFailure) -> (Journal, JournaledRuns)? {
+        guard case .usable(var done, let valid, _, let complete) = inspect(path: path, fingerprint: fingerprint, plan: plan) else {
             return nil
         }
-        if !complete { try SafeFile.writeAtomically(valid, to: path) }
+        if !complete { done = try rewrite(path, keeping: valid, fingerprint: fingerprint, plan: plan) }
         return (try Journal(appendingTo: path), done)
     }
 
     /// Closes and deletes the journal (after the results are written).
     public func remove() {
-        if fd >= 0 { close(fd) }
-        fd = -1
+        file.withLock { file in
+            if file.fd >= 0 { close(file.fd) }
+            file.fd = -1
+        }
         unlink(path)
+    }
+}
+
+/// The finished runs a journal holds, by plan index: where each one's line is in the file. A
+/// run's outcome is read back and parsed only when it is asked for — by the worker whose turn
+/// it is — so resuming a large suite holds 8 bytes per run of the plan, not every outcome.
+public final class JournaledRuns: Sendable {
+    /// No finished runs.
+    public static let none = JournaledRuns(path: "", plan: nil, offsets: [], count: 0)
+
+    let path: String
+    let plan: RunPlan?
+    /// The byte offset of each run's line, by plan index (-1 for a run not journaled); empty
+    /// when no run is.
+    let offsets: [Int]
+    /// How many runs are journaled.
+    public let count: Int
+
+    init(path: String, plan: RunPlan?, offsets: [Int], count: Int) {
+        self.path = path
+        self.plan = plan
+        self.offsets = offsets
+        self.count = count
+    }
+
+    public var isEmpty: Bool { count == 0 }
+
+    /// Whether the run at plan index `index` is journaled.
+    public func contains(_ index: Int) -> Bool { index < offsets.count && offsets[index] >= 0 }
+
+    /// The plan indices of the journaled runs, in plan order.
+    public var keys: [Int] { offsets.indices.filter { offsets[$0] >= 0 } }
+
+    /// Every journaled outcome, in plan order (reads them all: for tests and small journals).
+    public var values: [RunOutcome] { keys.compactMap { outcome(at: $0) } }
+
+    /// The journaled outcome of the run at plan index `index`, read from the file now; nil
+    /// when it is not journaled or its line no longer reads back intact (the run is then done
+    /// again). Safe to call from several threads at once.
+    public func outcome(at index: Int) -> RunOutcome? {
+        guard contains(index), let plan else { return nil }
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var reader = LineReader(fd: fd, offset: offsets[index], chunk: 4096)
+        guard let (line, _, ended) = try? reader.next(), ended,
+              let parsed = Journal.parse(line, plan: plan), parsed.index == index else { return nil }
+        return parsed.outcome
+    }
+}
+
+/// Lines of a file read a block at a time, with their byte ranges.
+struct LineReader {
+    let fd: Int32
+    private var buffer: [UInt8] = []
+    private var start = 0
+    /// The file offset of `buffer[0]`.
+    private var base: Int
+    private var atEnd = false
+
+    /// The first read's size (later reads grow with a long line).
+    let chunk: Int
+
+    init(fd: Int32, offset: Int = 0, chunk: Int = 1 << 16) {
+        self.fd = fd
+        self.base = offset
+        self.chunk = chunk
+    }
+
+    /// The next line without its "\n", its byte range in the file ("\n" included), and whether
+    /// it ended with "\n" (only the file's last line may not); nil at the end.
+    mutating func next() throws(IOFailure) -> (line: Data, range: Range<Int>, ended: Bool)? {
+        while true {
+            if let newline = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) {
+                let line = Data(buffer[start..<newline])
+                let range = (base + start)..<(base + newline + 1)
+                start = newline + 1
+                return (line, range, true)
+            }
+            if atEnd {
+                guard start < buffer.count else { return nil }
+                let line = Data(buffer[start...])
+                let range = (base + start)..<(base + buffer.count)
+                start = buffer.count
+                return (line, range, false)
+            }
+            // Keep the unfinished line, then read more after it.
+            if start > 0 {
+                buffer.removeFirst(start)
+                base += start
+                start = 0
+            }
+            let old = buffer.count
+            let chunk = Swift.max(self.chunk, old)
+            buffer.append(contentsOf: repeatElement(0, count: chunk))
+            let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + old, chunk, off_t(base + old)) }
+            if n < 0 {
+                buffer.removeLast(chunk)
+                if errno == EINTR { continue }
+                throw IOFailure("read", "journal", code: errno)
+            }
+            buffer.removeLast(chunk - n)
+            if n == 0 { atEnd = true }
+        }
     }
 }

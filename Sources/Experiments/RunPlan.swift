@@ -21,59 +21,155 @@ public struct RunSpec: Sendable {
         self.baseSeed = baseSeed
     }
 
-    public var pointLabel: String { point.map { "\($0.key)=\($0.value)" }.joined(separator: ";") }
+    public var pointLabel: String { RunSpec.pointLabel(point) }
+
+    static func pointLabel(_ point: [(key: String, value: String)]) -> String {
+        point.map { "\($0.key)=\($0.value)" }.joined(separator: ";")
+    }
 
     /// Identity of the workload: everything but the strategy, so every strategy of a
     /// replication draws the same workload (common random numbers).
     public var workloadIdentity: String {
-        "seed=\(baseSeed)|scenario=\(scenario.name)|point=\(pointLabel)|rep=\(replication)"
+        RunSpec.workloadPrefix(seed: baseSeed, scenario: scenario.name, pointLabel: pointLabel) + String(replication)
     }
 
     /// Identity of the run; its strategy streams are seeded from it. Stable across
     /// invocations, machines and `--jobs`: it never depends on the run's position.
-    public var identity: String { workloadIdentity + "|strategy=\(strategy.label)" }
+    public var identity: String { workloadIdentity + RunSpec.strategySeparator + strategy.label }
+
+    /// The workload identity up to its replication number, and what comes between the
+    /// replication and the strategy's label: `seed=S|scenario=N|point=P|rep=` R `|strategy=` L.
+    static func workloadPrefix(seed: UInt64, scenario: String, pointLabel: String) -> String {
+        "seed=\(seed)|scenario=\(scenario)|point=\(pointLabel)|rep="
+    }
+    static let strategySeparator = "|strategy="
 }
 
 /// Every run of a suite, in a fixed order: scenario entries as listed, grid points in grid
-/// order, replications, then strategies (so a replication's strategies sit together).
+/// order, replications, then strategies (so a replication's strategies sit together, and the
+/// runs of one scenario at one grid point — a comparison group — are consecutive).
+///
+/// The runs are computed from their position when asked for, not stored: a plan of a million
+/// runs takes the memory of its suite, not of a million specs.
 public struct RunPlan: Sendable {
     public let suite: Suite
-    public let runs: [RunSpec]
+    public let runs: Runs
 
     public init(suite: Suite) {
         self.suite = suite
-        var runs: [RunSpec] = []
-        for entry in suite.entries {
-            for point in entry.points {
-                for replication in 0..<entry.replications {
-                    for strategy in entry.strategies {
-                        runs.append(RunSpec(index: runs.count, scenario: point.scenario, point: point.label,
-                                            strategy: strategy, replication: replication, baseSeed: suite.seed))
-                    }
-                }
-            }
-        }
-        self.runs = runs
+        self.runs = Runs(suite: suite)
     }
 
     /// Some of `suite`'s runs (a sample), keeping their indices and identities.
     public init(suite: Suite, runs: [RunSpec]) {
         self.suite = suite
-        self.runs = runs
+        self.runs = Runs(explicit: runs)
+    }
+
+    /// FNV-1a of `"\n" + identity` for every run in plan order, continuing from `hash`: the
+    /// bytes of the identities, hashed without building them one by one (a plan of a million
+    /// runs has 100 MB of them).
+    func fnv1aOfIdentities(continuing hash: UInt64) -> UInt64 {
+        var hash = hash
+        func add(_ bytes: [UInt8]) { hash = bytes.withUnsafeBytes { StableHash.fnv1a($0, continuing: hash) } }
+        guard runs.isComputed else {
+            for run in runs { add(Array(("\n" + run.identity).utf8)) }
+            return hash
+        }
+        let separator = Array(RunSpec.strategySeparator.utf8)
+        for entry in suite.entries {
+            let labels = entry.strategies.map { Array($0.label.utf8) }
+            for point in entry.points {
+                let prefix = Array(("\n" + RunSpec.workloadPrefix(seed: suite.seed, scenario: point.scenario.name,
+                                                                 pointLabel: RunSpec.pointLabel(point.label))).utf8)
+                for replication in 0..<entry.replications {
+                    let number = Array(String(replication).utf8)
+                    for label in labels {
+                        add(prefix)
+                        add(number)
+                        add(separator)
+                        add(label)
+                    }
+                }
+            }
+        }
+        return hash
     }
 
     /// Grid keys used anywhere in the plan, in order of first appearance (CSV columns).
     public var gridKeys: [String] {
         var keys: [String] = []
-        for run in runs { for (key, _) in run.point where !keys.contains(key) { keys.append(key) } }
+        for entry in suite.entries where runs.covers(entry) {
+            for point in entry.points { for (key, _) in point.label where !keys.contains(key) { keys.append(key) } }
+        }
         return keys
     }
 
     /// Families in the plan, in order of first appearance.
     public var families: [Family] {
         var families: [Family] = []
-        for run in runs where !families.contains(run.scenario.family) { families.append(run.scenario.family) }
+        for entry in suite.entries where runs.covers(entry) {
+            let family = entry.points[0].scenario.family
+            if !families.contains(family) { families.append(family) }
+        }
         return families
+    }
+
+    /// A plan's runs in plan order, each made from its position on demand (or a stored sample).
+    public struct Runs: RandomAccessCollection, Sendable {
+        /// Where each entry's runs start (for a whole suite), and the entry count at the end.
+        private let starts: [Int]
+        private let suite: Suite?
+        private let explicit: [RunSpec]
+
+        init(suite: Suite) {
+            var starts = [0]
+            for entry in suite.entries {
+                starts.append(starts.last! + entry.points.count * entry.replications * entry.strategies.count)
+            }
+            self.starts = starts
+            self.suite = suite
+            self.explicit = []
+        }
+
+        init(explicit: [RunSpec]) {
+            self.starts = []
+            self.suite = nil
+            self.explicit = explicit
+        }
+
+        public var startIndex: Int { 0 }
+        public var endIndex: Int { suite == nil ? explicit.count : starts.last! }
+
+        public subscript(position: Int) -> RunSpec {
+            guard let suite else { return explicit[position] }
+            precondition(position >= 0 && position < endIndex, "run index out of range")
+            // The last entry starting at or before `position`.
+            var low = 0, high = starts.count - 2
+            while low < high {
+                let middle = (low + high + 1) / 2
+                if starts[middle] <= position { low = middle } else { high = middle - 1 }
+            }
+            let entry = suite.entries[low]
+            let local = position - starts[low]
+            let strategies = entry.strategies.count
+            let perPoint = entry.replications * strategies
+            let point = entry.points[local / perPoint]
+            let within = local % perPoint
+            return RunSpec(index: position, scenario: point.scenario, point: point.label,
+                           strategy: entry.strategies[within % strategies], replication: within / strategies,
+                           baseSeed: suite.seed)
+        }
+
+        /// Whether the runs are computed from the suite (not a stored sample).
+        var isComputed: Bool { suite != nil }
+
+        /// Whether some run of `entry` is among these runs.
+        func covers(_ entry: Suite.Entry) -> Bool {
+            guard suite == nil else { return true }
+            let name = entry.points[0].scenario.name
+            return explicit.contains { $0.scenario.name == name }
+        }
     }
 }
 

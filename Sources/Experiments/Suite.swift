@@ -120,11 +120,14 @@ public enum SuiteLoader {
                 if plan.runs > budget.maxRuns {
                     file.error("the suite makes \(grouped(plan.runs)) runs, more than --max-runs \(grouped(budget.maxRuns)); "
                                + "raise --max-runs to run it", at: list)
-                } else if plan.resultBytes + (plan.largest?.perRun.bytes ?? 0) * Double(budget.jobs) > budget.maxMemory {
-                    file.error("the suite's \(grouped(plan.runs)) runs need about \(formatBytes(plan.resultBytes)) to hold "
-                               + "their results (\(formatBytes(PlanEstimate.bytesPerResult)) each) besides the runs in "
-                               + "progress, more than --max-memory \(formatBytes(budget.maxMemory)); split the suite or "
-                               + "raise --max-memory", at: list)
+                } else if let group = plan.largestGroup,
+                          plan.resultBytes(jobs: budget.jobs) + (plan.largest?.perRun.bytes ?? 0) * Double(budget.jobs)
+                            > budget.maxMemory {
+                    file.error("the suite's results need about \(formatBytes(plan.resultBytes(jobs: budget.jobs))) "
+                               + "while it runs, mostly for the \(grouped(group.groupRuns)) runs of one grid point of "
+                               + "\(group.scenarioPath), whose metric values are held until they are summarised, besides "
+                               + "the runs in progress, more than --max-memory \(formatBytes(budget.maxMemory)); lower its "
+                               + "replications or raise --max-memory", at: list)
                 }
                 if let maxEvents = budget.maxEvents, plan.events > maxEvents {
                     let heaviest = estimates.max { Double($0.runs) * $0.perRun.events < Double($1.runs) * $1.perRun.events }
@@ -329,7 +332,8 @@ public enum SuiteLoader {
         if file.diagnostics.count > problemsBefore { return nil }
         return (Suite.Entry(scenarioPath: displayPath, points: points, strategies: strategies, replications: replications,
                             baseline: baseline, keyMetrics: keyMetrics),
-                PlanEstimate.Entry(scenarioPath: displayPath, runs: runs, perRun: perRun))
+                PlanEstimate.Entry(scenarioPath: displayPath, runs: runs, perRun: perRun,
+                                   groupRuns: max(strategies.count, 1) * replications, metrics: family.metrics.count))
     }
 
     /// A strategy label naming the baseline.

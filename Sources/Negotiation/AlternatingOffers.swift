@@ -12,13 +12,13 @@ struct AlternatingOffers {
     let domain: NegotiationDomain
     let perOffer: Bool
     let deadline: Int
-    let stream: RandomStream
+    var stream: StrategyStream
     let recordTrace: Bool
     var agents: [Negotiator]
     /// Subgame-perfect plans of `rubinstein` agents (bilateral only), by turn.
     var plan: RubinsteinPlan?
 
-    init(domain: NegotiationDomain, tactics: [Tactic], deadline: Int, perOffer: Bool, stream: RandomStream,
+    init(domain: NegotiationDomain, tactics: [Tactic], deadline: Int, perOffer: Bool, stream: StrategyStream,
          recordTrace: Bool) {
         self.domain = domain
         self.deadline = deadline
@@ -53,7 +53,7 @@ struct AlternatingOffers {
         for turn in 0..<turns {
             if let stop = meter.spend() {
                 var result = NegotiationResult(agreement: nil, rounds: perOffer ? turn : turn / n, offers: offers,
-                                               utilities: domain.preferences.map(\.reserved), trace: trace)
+                                               utilities: domain.reserved, trace: trace)
                 result.stopReason = stop
                 return result
             }
@@ -77,7 +77,7 @@ struct AlternatingOffers {
             if recordTrace { trace.append((turn, a, offer)) }
         }
         return NegotiationResult(agreement: nil, rounds: deadline, offers: offers,
-                                 utilities: domain.preferences.map(\.reserved), trace: trace)
+                                 utilities: domain.reserved, trace: trace)
     }
 
     /// Whether agent `a`, acting at `turn`, accepts the standing offer (made at `offeredAt`).
@@ -85,7 +85,7 @@ struct AlternatingOffers {
         let u = agents[a].utility[offer]
         switch agents[a].tactic {
         case .timeBased(let x):
-            return u >= agents[a].aspiration(t, exponent: x)
+            return u >= agents[a].level(t, exponent: x)
         case .hardliner:
             return u >= agents[a].bestUtility - 1e-10
         case .titForTat:
@@ -97,7 +97,7 @@ struct AlternatingOffers {
             return u >= agents[a].target
         case .random:
             guard !agents[a].ascending.isEmpty else { return false }
-            let candidate = Int(agents[a].ascending[stream.integer(below: agents[a].ascending.count)])
+            let candidate = Int(agents[a].ascending[stream.stream().integer(below: agents[a].ascending.count)])
             agents[a].pendingRandomOffer = candidate
             return u >= agents[a].utility[candidate]
         case .rubinstein:
@@ -111,7 +111,8 @@ struct AlternatingOffers {
     mutating func propose(_ a: Int, turn: Int, t: Double) -> Int {
         switch agents[a].tactic {
         case .timeBased(let x):
-            return agents[a].cheapestOutcome(atLeast: agents[a].aspiration(t, exponent: x))
+            let level = agents[a].level(t, exponent: x)   // first: a mutation inside the call would copy the agent
+            return agents[a].cheapestOutcome(atLeast: level)
         case .hardliner:
             return agents[a].best
         case .titForTat:
@@ -122,7 +123,7 @@ struct AlternatingOffers {
                 return pending
             }
             guard !agents[a].ascending.isEmpty else { return agents[a].best }
-            return Int(agents[a].ascending[stream.integer(below: agents[a].ascending.count)])
+            return Int(agents[a].ascending[stream.stream().integer(below: agents[a].ascending.count)])
         case .rubinstein:
             return plan?.offer[turn] ?? agents[a].best
         }
@@ -158,8 +159,8 @@ struct RubinsteinPlan {
     static func greater(_ a: Double, _ b: Double) -> Bool { !atLeast(b, a) }
 
     init(domain: NegotiationDomain, turns: Int, exponent: (Int) -> Int) {
-        let reserved = domain.preferences.map(\.reserved)
-        let discount = domain.preferences.map(\.discount)
+        let reserved = domain.reserved
+        let discount = domain.preferences.map { $0.discount }
         offer = Array(repeating: 0, count: max(turns, 1))
         value = Array(repeating: reserved, count: max(turns, 1) + 1)
         guard turns >= 2 else { return }

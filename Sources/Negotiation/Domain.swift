@@ -92,6 +92,87 @@ public struct LinearUtility: Sendable, Equatable {
         for i in weights.indices { u += weights[i] * tables[i][space.value(of: i, in: index)] }
         return u
     }
+
+    /// Every outcome's utility, in outcome order: the same doubles as `utility(of:in:)` (the
+    /// same products wᵢ · vᵢ added from 0 in the same order), enumerating the outcomes like an
+    /// odometer (last issue fastest) instead of dividing: the sum of the other issues' terms is
+    /// updated from the first issue whose value changed, and the last issue's term is added to
+    /// it in an inner loop. O(outcomes) additions in all.
+    public func utilities(in space: OutcomeSpace) -> [Double] {
+        let count = space.count
+        let issues = space.issues.count
+        let summed = weights.count
+        guard count > 0 else { return [] }
+        guard summed <= issues else { return (0..<count).map { utility(of: $0, in: space) } }
+        let issueList = space.issues
+        var values = 0
+        for issue in issueList { values += issue.values.count }
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * issues) { scratch in
+            // digits[i]: issue i's value in the current outcome; sizes[i]: its values;
+            // offsets[i]: where its terms start in `terms`.
+            let digits = UnsafeMutableBufferPointer(rebasing: scratch[0 ..< issues])
+            let sizes = UnsafeMutableBufferPointer(rebasing: scratch[issues ..< 2 * issues])
+            let offsets = UnsafeMutableBufferPointer(rebasing: scratch[2 * issues ..< 3 * issues])
+            var offset = 0
+            for i in 0..<issues {
+                digits[i] = 0
+                sizes[i] = issueList[i].values.count
+                offsets[i] = offset
+                offset += sizes[i]
+            }
+            return withUnsafeTemporaryAllocation(of: Double.self, capacity: values + summed + 1) { doubles in
+                // terms[offsets[i] + v] = wᵢ · vᵢ(v), the product `utility(of:in:)` adds.
+                let terms = UnsafeMutableBufferPointer(rebasing: doubles[0 ..< values])
+                for i in 0..<summed {
+                    let table = tables[i], w = weights[i]
+                    for v in 0..<sizes[i] { terms[offsets[i] + v] = w * table[v] }
+                }
+                // partial[i]: the sum of the terms of issues j < i for the current digits.
+                let partial = UnsafeMutableBufferPointer(rebasing: doubles[values ..< values + summed + 1])
+                let last = issues - 1
+                let outer = min(summed, last)   // the summed issues before the last
+                partial[0] = 0
+                for i in 0..<outer { partial[i + 1] = partial[i] + terms[offsets[i]] }
+                var result = filledArray(0.0, count: count)
+                result.withUnsafeMutableBufferPointer { buffer in
+                    let lastSize = sizes[last], lastTerms = offsets[last]
+                    var o = 0
+                    while true {
+                        let base = partial[outer]
+                        if summed == issues {
+                            for v in 0..<lastSize { buffer[o + v] = base + terms[lastTerms + v] }
+                        } else {
+                            for v in 0..<lastSize { buffer[o + v] = base }
+                        }
+                        o += lastSize
+                        var changed = last - 1
+                        while changed >= 0 {
+                            digits[changed] += 1
+                            if digits[changed] < sizes[changed] { break }
+                            digits[changed] = 0
+                            changed -= 1
+                        }
+                        if changed < 0 { break }   // past the last outcome
+                        var i = changed
+                        while i < outer {
+                            partial[i + 1] = partial[i] + terms[offsets[i] + digits[i]]
+                            i += 1
+                        }
+                    }
+                }
+                return result
+            }
+        }
+    }
+}
+
+/// `count` copies of `value` in a new array. `Array(repeating:count:)` and
+/// `Array(unsafeUninitializedCapacity:initializingWith:)` call an unspecialised allocator that
+/// looks up the array's runtime type on every call, which costs more than filling a small
+/// array; copying a `repeatElement` collection goes through specialised code.
+@inline(__always)
+func filledArray<Element>(_ value: Element, count: Int) -> [Element] {
+    Array(repeatElement(value, count: count))
 }
 
 /// A negotiation domain: the outcome space and every agent's preferences, with each agent's
@@ -101,6 +182,8 @@ public struct NegotiationDomain: Sendable {
     public let preferences: [LinearUtility]
     /// utilities[agent][outcome]
     public let utilities: [[Double]]
+    /// Each agent's reserved value (the utility of no agreement).
+    public let reserved: [Double]
 
     public var agentCount: Int { preferences.count }
     public var outcomeCount: Int { space.count }
@@ -108,7 +191,8 @@ public struct NegotiationDomain: Sendable {
     public init(space: OutcomeSpace, preferences: [LinearUtility]) {
         self.space = space
         self.preferences = preferences
-        utilities = preferences.map { pref in (0..<space.count).map { pref.utility(of: $0, in: space) } }
+        utilities = preferences.map { $0.utilities(in: space) }
+        reserved = preferences.map { $0.reserved }
     }
 
     @inlinable public func utility(_ agent: Int, _ outcome: Int) -> Double { utilities[agent][outcome] }

@@ -54,15 +54,23 @@ public enum NegotiationMetrics {
     /// The metrics' descriptors, in CSV column order.
     public static var descriptors: [MetricDescriptor] { declarations.descriptors() }
 
-    /// Scores a finished negotiation.
+    /// Each declaration's computation, taken out once: scoring calls these in order instead
+    /// of `declarations.values(of:)`, whose generic map copies every declaration (its
+    /// descriptor's strings included) and looks up runtime types on every run.
+    static let computations: [@Sendable (ScoredNegotiation) -> Double] = declarations.map { $0.computation }
+
+    /// Scores a finished negotiation: the values of `declarations.values(of:)`.
     static func score(_ result: NegotiationResult, domain: NegotiationDomain, solutions: BargainingSolutions) -> [Double] {
-        declarations.values(of: ScoredNegotiation(result: result, domain: domain, solutions: solutions))
+        let scored = ScoredNegotiation(result: result, domain: domain, solutions: solutions)
+        return computations.map { $0(scored) }
     }
 }
 
 /// What the negotiation metrics are computed from: the result, its domain and the domain's
-/// bargaining solutions.
-public struct ScoredNegotiation {
+/// bargaining solutions. A class, so that each metric's function receives one reference rather
+/// than a copy of every array in it (the functions are stored generically, and calling them
+/// with a value of a concrete type copies it).
+public final class ScoredNegotiation {
     public let result: NegotiationResult
     public let domain: NegotiationDomain
     public let solutions: BargainingSolutions
@@ -77,7 +85,7 @@ public struct ScoredNegotiation {
         self.domain = domain
         self.solutions = solutions
         let n = domain.agentCount
-        reserved = domain.preferences.map(\.reserved)
+        reserved = domain.reserved
         point = result.agreement.map { o in (0..<n).map { domain.utility($0, o) } } ?? reserved
     }
 

@@ -60,8 +60,8 @@ public enum NegotiationFamily {
     ) -> Outcome {
         let domain = scenario.domain(streams: workload)
         var meter = EventMeter(budget: scenario.eventBudget, deadline: wallClock)
-        let result = negotiate(domain, tactics: scenario.agents.map(\.tactic), deadline: scenario.deadline,
-                               protocol: `protocol`, stream: strategy.stream("strategy"), recordTrace: recordTrace,
+        let result = negotiate(domain, tactics: scenario.agents.map { $0.tactic }, deadline: scenario.deadline,
+                               protocol: `protocol`, stream: StrategyStream(strategy), recordTrace: recordTrace,
                                meter: &meter)
         let metrics = NegotiationMetrics.score(result, domain: domain, solutions: BargainingSolutions(domain))
         return Outcome(result: result, metrics: metrics)
@@ -73,30 +73,54 @@ public enum NegotiationFamily {
         stream: RandomStream, recordTrace: Bool = false
     ) -> NegotiationResult {
         var meter = EventMeter(budget: .max)
-        return negotiate(domain, tactics: tactics, deadline: deadline, protocol: `protocol`, stream: stream,
+        return negotiate(domain, tactics: tactics, deadline: deadline, protocol: `protocol`, stream: StrategyStream(stream),
                          recordTrace: recordTrace, meter: &meter)
     }
 
     /// One negotiation on a given domain, its actions counted by `meter`.
     static func negotiate(
         _ domain: NegotiationDomain, tactics: [Tactic], deadline: Int, protocol: NegotiationProtocol,
-        stream: RandomStream, recordTrace: Bool, meter: inout EventMeter
+        stream: StrategyStream, recordTrace: Bool, meter: inout EventMeter
     ) -> NegotiationResult {
+        var stream = stream
         switch `protocol` {
         case .alternatingOffers, .offerPerStep:
             var session = AlternatingOffers(domain: domain, tactics: tactics, deadline: deadline,
                                             perOffer: `protocol` == .offerPerStep, stream: stream, recordTrace: recordTrace)
             return session.run(meter: &meter)
         case .singleText:
-            return singleText(domain, tactics: tactics, deadline: deadline, stream: stream, meter: &meter)
+            return singleText(domain, tactics: tactics, deadline: deadline, stream: stream.stream(), meter: &meter)
         case .nashArbitrator:
             let n = domain.agentCount
-            guard let nash = BargainingSolutions(domain).nash else {
+            guard let nash = BargainingSolutions.nash(domain) else {
                 return NegotiationResult(agreement: nil, rounds: 1, offers: 0,
-                                         utilities: domain.preferences.map(\.reserved), trace: [])
+                                         utilities: domain.reserved, trace: [])
             }
             return NegotiationResult(agreement: nash, rounds: 1, offers: 1,
                                      utilities: (0..<n).map { domain.utility($0, nash) }, trace: [])
         }
+    }
+}
+
+/// A run's strategy stream ("strategy"), made on first use: seeding its Mersenne Twister is a
+/// noticeable part of a small negotiation, and time-based, hardliner, tit-for-tat and
+/// Rubinstein agents under alternating offers never draw. The draws are the same whenever
+/// the stream is made (its seed depends on the run's identity and purpose only).
+struct StrategyStream {
+    private let streams: RandomStreams?
+    private var made: RandomStream?
+
+    init(_ streams: RandomStreams) { self.streams = streams }
+    init(_ stream: RandomStream) {
+        streams = nil
+        made = stream
+    }
+
+    /// The stream, made now if it was not yet.
+    mutating func stream() -> RandomStream {
+        if let made { return made }
+        let stream = streams!.stream("strategy")
+        made = stream
+        return stream
     }
 }

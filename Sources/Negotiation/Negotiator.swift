@@ -26,6 +26,11 @@ struct Negotiator {
     let floor: Double
     let discount: Double
 
+    /// The last aspiration computed and its time (an agent that responds and then proposes
+    /// in one turn needs the same level twice).
+    var aspirationTime = Double.nan
+    var aspirationLevel = 0.0
+
     // Tit-for-tat memory.
     var target: Double
     var lastReceived: Double?
@@ -36,29 +41,68 @@ struct Negotiator {
         self.agent = agent
         self.tactic = tactic
         let preferences = domain.preferences[agent]
-        utility = domain.utilities[agent]
+        let utility = domain.utilities[agent]
+        self.utility = utility
         let reserved = preferences.reserved
-        let own = domain.utilities[agent]
-        var rational: [Int] = []
-        for o in 0..<domain.outcomeCount where own[o] >= reserved { rational.append(o) }
-        rational.sort { (a: Int, b: Int) -> Bool in own[a] != own[b] ? own[a] < own[b] : a < b }
-        ascending = rational.map { Int32($0) }
-        var bestValues: [Int] = []
-        var worstValues: [Int] = []
-        for table in preferences.tables {
+        ascending = Self.ascending(utility, atLeast: reserved)
+        // Per issue, the last value with the highest table entry and the first with the
+        // lowest; the outcome of those values (as `OutcomeSpace.index(of:)` adds them up).
+        let strides = domain.space.strides
+        var best = 0, worst = 0
+        for (i, table) in preferences.tables.enumerated() where i < strides.count {
             var hi = -Double.infinity, lo = Double.infinity, hiIndex = 0, loIndex = 0
             for (k, v) in table.enumerated() {
                 if v >= hi { hi = v; hiIndex = k }
                 if v < lo { lo = v; loIndex = k }
             }
-            bestValues.append(hiIndex)
-            worstValues.append(loIndex)
+            best += hiIndex * strides[i]
+            worst += loIndex * strides[i]
         }
-        best = domain.space.index(of: bestValues)
+        self.best = best
         bestUtility = utility[best]
-        floor = max(utility[domain.space.index(of: worstValues)], reserved)
+        floor = max(utility[worst], reserved)
         discount = preferences.discount
         target = bestUtility
+    }
+
+    /// The outcomes with `utility` ≥ `reserved`, by ascending utility, ties by outcome index.
+    ///
+    /// Up to 64 of them are placed by rank, counted branch-free: an outcome's rank is the
+    /// number of lower-index outcomes with a utility ≤ its own plus the number of higher-index
+    /// ones with a lower utility (O(r²) comparisons, cheaper than a sort's mispredicted
+    /// branches at this size); more are sorted as (utility, outcome) pairs, O(r log r). Both
+    /// give the one order of the comparison (utility, then index).
+    static func ascending(_ utility: [Double], atLeast reserved: Double) -> [Int32] {
+        let m = utility.count
+        return withUnsafeTemporaryAllocation(of: Int32.self, capacity: m) { outcomes in
+            var r = 0
+            for o in 0..<m where utility[o] >= reserved {
+                outcomes[r] = Int32(o)
+                r += 1
+            }
+            if r <= 64 {
+                return withUnsafeTemporaryAllocation(of: Double.self, capacity: r) { v in
+                    for k in 0..<r { v[k] = utility[Int(outcomes[k])] }
+                    var ordered = filledArray(Int32(0), count: r)
+                    ordered.withUnsafeMutableBufferPointer { placed in
+                        for k in 0..<r {
+                            let x = v[k]
+                            var rank = 0
+                            // Bool → 0 or 1 by its bits: a conditional here compiles to a branch.
+                            for j in 0..<k { rank &+= Int(unsafeBitCast(v[j] <= x, to: UInt8.self)) }
+                            for j in (k + 1)..<r { rank &+= Int(unsafeBitCast(v[j] < x, to: UInt8.self)) }
+                            placed[rank] = outcomes[k]
+                        }
+                    }
+                    return ordered
+                }
+            }
+            var pairs: [(utility: Double, outcome: Int32)] = []
+            pairs.reserveCapacity(r)
+            for k in 0..<r { pairs.append((utility[Int(outcomes[k])], outcomes[k])) }
+            pairs.sort { a, b in a.utility != b.utility ? a.utility < b.utility : a.outcome < b.outcome }
+            return pairs.map { $0.outcome }
+        }
     }
 
     /// The lowest utility the agent will offer or accept at relative time `t` (time-based).
@@ -66,6 +110,15 @@ struct Negotiator {
         let level = 1.0 * (1.0 - pow(t, exponent))
         let raw = (bestUtility - floor) * level + floor - Negotiator.epsilon
         return max(floor, min(bestUtility, raw))
+    }
+
+    /// `aspiration(t, exponent:)`, computed once per time.
+    mutating func level(_ t: Double, exponent: Double) -> Double {
+        if t != aspirationTime {
+            aspirationLevel = aspiration(t, exponent: exponent)
+            aspirationTime = t
+        }
+        return aspirationLevel
     }
 
     /// The lowest-utility rational outcome with utility ≥ `level` (ties: lowest index), or the

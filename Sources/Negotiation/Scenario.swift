@@ -92,9 +92,9 @@ public struct NegotiationScenario: Sendable {
     public func domain(streams: RandomStreams) -> NegotiationDomain {
         switch domain {
         case .fixed(let space):
-            return NegotiationDomain(space: space, preferences: agents.map(\.preferences))
+            return NegotiationDomain(space: space, preferences: agents.map { $0.preferences })
         case .random(let spec):
-            return spec.draw(agents: agents.map(\.preferences), from: streams.stream("domain"))
+            return spec.draw(agents: agents.map { $0.preferences }, from: streams.stream("domain"))
         }
     }
 

@@ -16,7 +16,7 @@ extension NegotiationFamily {
             // One event per agent's vote.
             if let stop = meter.spend(n) {
                 var result = NegotiationResult(agreement: nil, rounds: round, offers: offers,
-                                               utilities: domain.preferences.map(\.reserved), trace: [])
+                                               utilities: domain.reserved, trace: [])
                 result.stopReason = stop
                 return result
             }
@@ -46,7 +46,7 @@ extension NegotiationFamily {
         let rational = (0..<n).allSatisfy { domain.utility($0, text) >= domain.preferences[$0].reserved }
         guard rational else {
             return NegotiationResult(agreement: nil, rounds: deadline, offers: offers,
-                                     utilities: domain.preferences.map(\.reserved), trace: [])
+                                     utilities: domain.reserved, trace: [])
         }
         let utilities = (0..<n).map { domain.utility($0, text) * pow(domain.preferences[$0].discount, Double(adoptedRound)) }
         return NegotiationResult(agreement: text, rounds: adoptedRound + 1, offers: offers, utilities: utilities, trace: [])

@@ -181,7 +181,7 @@ public struct Axis: Sendable, Equatable {
 
     /// `value` with `decimals` decimals, trailing zeros (and a trailing point) removed, never "-0".
     static func fixed(_ value: Double, decimals: Int) -> String {
-        var text = String(format: "%.\(decimals)f", value)
+        var text = Printf.format("%.\(decimals)f", value)
         if text.contains(".") {
             while text.hasSuffix("0") { text.removeLast() }
             if text.hasSuffix(".") { text.removeLast() }
@@ -201,6 +201,6 @@ public struct Axis: Sendable, Equatable {
 
     /// A bound as a short label.
     static func compact(_ value: Double) -> String {
-        String(format: "%g", value)
+        Printf.format("%g", value)
     }
 }

@@ -23,38 +23,70 @@ public struct DetailSummary: Sendable {
     /// The summary of the table at `position` among the family's tables, from the group's runs
     /// per strategy (each in replication order); nil when no run has a row of it.
     init?(table: DetailTable, position: Int, runs: [[RunRow]]) {
-        var rows: [Row] = []
+        var accumulator = Accumulator(table: table)
         for (s, strategyRuns) in runs.enumerated() {
-            var items: [[String]] = []
-            var index: [[String]: Int] = [:]
-            var sums: [[Double]] = []
-            var counts: [[Int]] = []
-            for run in strategyRuns {
-                for row in run.detailRows(position) {
-                    let i: Int
-                    if let known = index[row.keys] {
-                        i = known
-                    } else {
-                        i = items.count
-                        index[row.keys] = i
-                        items.append(row.keys)
-                        sums.append(Array(repeating: 0, count: table.figures.count))
-                        counts.append(Array(repeating: 0, count: table.figures.count))
-                    }
-                    for (f, value) in row.values.enumerated() where !value.isNaN {
-                        sums[i][f] += value
-                        counts[i][f] += 1
-                    }
+            for run in strategyRuns { accumulator.add(strategy: s, rows: run.detailRows(position)) }
+        }
+        guard let summary = accumulator.summary(strategies: runs.count) else { return nil }
+        self = summary
+    }
+
+    init(table: DetailTable, replications: Int, rows: [Row]) {
+        self.table = table
+        self.replications = replications
+        self.rows = rows
+    }
+
+    /// A detail table's sums and counts for one group, added to run by run — each strategy's runs
+    /// in replication order, whatever the interleaving of strategies — so the means are summed
+    /// in the same order however the runs arrive, and only items are held, not runs.
+    struct Accumulator: Sendable {
+        let table: DetailTable
+        /// Per strategy (by index): its items in first-reported order, their sums and counts of
+        /// the values that are not NaN, and its number of runs.
+        private var items: [[[String]]] = []
+        private var index: [[[String]: Int]] = []
+        private var sums: [[[Double]]] = []
+        private var counts: [[[Int]]] = []
+        private var runs: [Int] = []
+
+        init(table: DetailTable) { self.table = table }
+
+        /// Adds one run of strategy `s`: its rows of this table (none is a run too).
+        mutating func add(strategy s: Int, rows: [DetailRow]) {
+            while runs.count <= s {
+                items.append([]); index.append([:]); sums.append([]); counts.append([]); runs.append(0)
+            }
+            runs[s] += 1
+            for row in rows {
+                let i: Int
+                if let known = index[s][row.keys] {
+                    i = known
+                } else {
+                    i = items[s].count
+                    index[s][row.keys] = i
+                    items[s].append(row.keys)
+                    sums[s].append(Array(repeating: 0, count: table.figures.count))
+                    counts[s].append(Array(repeating: 0, count: table.figures.count))
+                }
+                for (f, value) in row.values.enumerated() where !value.isNaN {
+                    sums[s][i][f] += value
+                    counts[s][i][f] += 1
                 }
             }
-            for i in items.indices {
-                let means = zip(sums[i], counts[i]).map { sum, count in count == 0 ? Double.nan : sum / Double(count) }
-                rows.append(Row(strategy: s, keys: items[i], means: means))
-            }
         }
-        guard !rows.isEmpty else { return nil }
-        self.table = table
-        self.replications = runs.map(\.count).max() ?? 0
-        self.rows = rows
+
+        /// The summary of a group of `strategies` strategies; nil when no run had a row.
+        func summary(strategies: Int) -> DetailSummary? {
+            var rows: [Row] = []
+            for s in 0..<min(strategies, items.count) {
+                for i in items[s].indices {
+                    let means = zip(sums[s][i], counts[s][i]).map { sum, count in count == 0 ? Double.nan : sum / Double(count) }
+                    rows.append(Row(strategy: s, keys: items[s][i], means: means))
+                }
+            }
+            guard !rows.isEmpty else { return nil }
+            return DetailSummary(table: table, replications: runs.max() ?? 0, rows: rows)
+        }
     }
 }

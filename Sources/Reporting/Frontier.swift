@@ -1,6 +1,7 @@
 import Foundation
 import Experiments
 import SimulationKernel
+import Vocabulary
 
 /// The cost–quality frontier of a comparison group: which strategies are Pareto-optimal in
 /// (quality ↑, cost ↓), by their means over the replications.
@@ -20,9 +21,7 @@ public struct CostQualityFrontier: Sendable {
     public let costUnit: String
 
     public init?(_ group: ComparisonGroup) {
-        guard let frontier = group.frontier,
-              let q = group.metrics.firstIndex(where: { $0.name == frontier.quality }),
-              let c = group.metrics.firstIndex(where: { $0.name == frontier.cost }) else { return nil }
+        guard let frontier = group.frontier, let (q, c) = Self.metrics(frontier, in: group.metrics) else { return nil }
         qualityMetric = frontier.quality
         costMetric = frontier.cost
         let means = group.strategies.indices.map {
@@ -39,6 +38,14 @@ public struct CostQualityFrontier: Sendable {
         let (qualityName, costName) = (qualityMetric, costMetric)
         qualityUnit = group.metrics.first { $0.name == qualityName }?.unit ?? ""
         costUnit = group.metrics.first { $0.name == costName }?.unit ?? ""
+    }
+
+    /// The indices of a frontier's quality and cost metrics among `metrics`; nil (no chart) when
+    /// either is missing.
+    static func metrics(_ frontier: (quality: String, cost: String), in metrics: [MetricDescriptor]) -> (Int, Int)? {
+        guard let q = metrics.firstIndex(where: { $0.name == frontier.quality }),
+              let c = metrics.firstIndex(where: { $0.name == frontier.cost }) else { return nil }
+        return (q, c)
     }
 
     /// Markdown table, frontier members first by cost, then the others by cost.
@@ -67,7 +74,7 @@ public struct CostQualityFrontier: Sendable {
         let qualityAxis = Axis.linear(lo: qualities.min() ?? 0, hi: qualities.max() ?? 1)
         func x(_ cost: Double) -> Double { left + costAxis.position(of: cost) * plotWidth }
         func y(_ q: Double) -> Double { top + (1 - qualityAxis.position(of: q)) * plotHeight }
-        func f(_ v: Double) -> String { String(format: "%.1f", v) }
+        func f(_ v: Double) -> String { Printf.format("%.1f", v) }
         func axisTitle(_ metric: String, _ unit: String, _ extra: String?) -> String {
             let notes = [unit, extra ?? ""].filter { !$0.isEmpty }
             return Self.escape(metric + (notes.isEmpty ? "" : " (" + notes.joined(separator: ", ") + ")"))
@@ -211,16 +218,33 @@ public struct CostQualityFrontier: Sendable {
             .replacingOccurrences(of: ">", with: "&gt;")
     }
 
+    /// What names a group's chart: its scenario and grid point, and whether it has a chart.
+    public struct ChartKey: Sendable {
+        public let scenario: String
+        public let point: [(key: String, value: String)]
+        public let charted: Bool
+
+        public init(scenario: String, point: [(key: String, value: String)], charted: Bool) {
+            self.scenario = scenario
+            self.point = point
+            self.charted = charted
+        }
+
+        init(_ group: ComparisonGroup) {
+            self.init(scenario: group.scenario.name, point: group.point, charted: CostQualityFrontier(group) != nil)
+        }
+    }
+
     /// The preferred file name for the chart of `group`: `frontier-<scenario>[-<point>].svg`,
     /// made of letters, digits, '-' and '.' only. Different groups can map to the same name
     /// (`a b`, `a/b` and `a-b`), and a name can be long: `fileNames` settles both.
     public static func fileName(_ group: ComparisonGroup) -> String {
-        stem(group) + ".svg"
+        stem(ChartKey(group)) + ".svg"
     }
 
-    static func stem(_ group: ComparisonGroup) -> String {
-        var name = "frontier-" + group.scenario.name
-        if !group.point.isEmpty { name += "-" + group.point.map { "\($0.key)=\($0.value)" }.joined(separator: "-") }
+    static func stem(_ key: ChartKey) -> String {
+        var name = "frontier-" + key.scenario
+        if !key.point.isEmpty { name += "-" + key.point.map { "\($0.key)=\($0.value)" }.joined(separator: "-") }
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.")
         return String(name.map { allowed.contains($0) ? $0 : "-" })
     }
@@ -234,23 +258,28 @@ public struct CostQualityFrontier: Sendable {
     /// otherwise the name is cut short and ends with a hash of the group's full key
     /// (scenario and grid point) — deterministic, so the report's links and the files agree.
     public static func fileNames(_ groups: [ComparisonGroup]) -> [String?] {
-        let charted = groups.map { CostQualityFrontier($0) != nil }
-        let preferred = groups.map(fileName)
+        fileNames(groups.map(ChartKey.init))
+    }
+
+    /// The chart file names of the groups `keys` describe, in order (see above): known before
+    /// any run, from the plan alone, so a streamed report can link its charts as it goes.
+    public static func fileNames(_ keys: [ChartKey]) -> [String?] {
+        let preferred = keys.map { stem($0) + ".svg" }
         var counts: [String: Int] = [:]
-        for (index, name) in preferred.enumerated() where charted[index] { counts[name.lowercased(), default: 0] += 1 }
-        var names: [String?] = Array(repeating: nil, count: groups.count)
+        for (index, name) in preferred.enumerated() where keys[index].charted { counts[name.lowercased(), default: 0] += 1 }
+        var names: [String?] = Array(repeating: nil, count: keys.count)
         var taken = Set<String>()
         // Unique short names first, so a hashed name can never take one of them.
-        for index in groups.indices where charted[index] {
+        for index in keys.indices where keys[index].charted {
             let name = preferred[index]
             if counts[name.lowercased()] == 1 && name.utf8.count <= maximumFileNameLength {
                 names[index] = name
                 taken.insert(name.lowercased())
             }
         }
-        for index in groups.indices where charted[index] && names[index] == nil {
-            let group = groups[index]
-            let key = group.scenario.name + "\u{1F}" + group.point.map { $0.key + "\u{1E}" + $0.value }.joined(separator: "\u{1F}")
+        for index in keys.indices where keys[index].charted && names[index] == nil {
+            let group = keys[index]
+            let key = group.scenario + "\u{1F}" + group.point.map { $0.key + "\u{1E}" + $0.value }.joined(separator: "\u{1F}")
             var attempt = 0
             while true {
                 let hash = StableHash.hex(StableHash.fnv1a((attempt == 0 ? key : key + "\u{1F}\(attempt)").utf8)).prefix(12)

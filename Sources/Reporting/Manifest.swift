@@ -237,11 +237,14 @@ public struct Manifest: Codable, Sendable, Equatable {
     }
 
     /// SHA-256 of `data` as 64 lower-case hex digits (what `sha256sum` prints).
-    public static func sha256(_ data: some DataProtocol) -> String {
+    public static func sha256(_ data: some DataProtocol) -> String { hex(SHA256.hash(data: data)) }
+
+    /// A digest as lower-case hex digits.
+    static func hex(_ digest: SHA256.Digest) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var hex: [UInt8] = []
         hex.reserveCapacity(64)
-        for byte in SHA256.hash(data: data) {
+        for byte in digest {
             hex.append(digits[Int(byte >> 4)])
             hex.append(digits[Int(byte & 15)])
         }

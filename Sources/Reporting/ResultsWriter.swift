@@ -23,24 +23,16 @@ public enum ResultsWriter {
         }
     }
 
-    /// Builds every file's contents from a result set, and records the data files' SHA-256
-    /// in its manifest (`results.manifest` is returned sealed with them).
+    /// Builds every file's contents from a result set (its runs in plan order, as `run` writes
+    /// them), and records the data files' SHA-256 in its manifest (`results.manifest` is
+    /// returned sealed with them). The same stream as a suite's run writes through.
     public static func render(_ results: inout ResultSet) throws -> Files {
-        let groups = ComparisonGroup.groups(results)
-        let runs = Tables.runs(results)
-        let cells = Tables.summaryCells(groups)
-        let summary = Tables.summary(cells)
-        let json = try Tables.json(results, cells: cells)
-        let details = Tables.details(results)
-        func record(_ text: String) -> Manifest.FileRecord {
-            Manifest.FileRecord(sha256: Manifest.sha256(text), bytes: text.utf8.count)
-        }
-        results.manifest.content.outputs = ["runs.csv": record(runs), "summary.csv": record(summary), "results.json": record(json)]
-        for (name, text) in details { results.manifest.content.outputs[name] = record(text) }
-        results.manifest.seal()
-        let presentation = try renderPresentation(results, groups: groups)
-        return Files(runs: runs, summary: summary, results: json, details: details, report: presentation.report,
-                     manifest: try results.manifest.json(), charts: presentation.charts)
+        let stream = try ResultsStream(manifest: results.manifest, groups: ResultsStream.groups(of: results.runs),
+                                       destination: .memory)
+        for run in results.runs { try stream.append(stream.layout.format(run)) }
+        let finished = try stream.finish()
+        results.manifest = finished.manifest
+        return finished.files!
     }
 
     /// `report.md` and its charts, from the data alone (what `coordbench report` rebuilds).
@@ -49,14 +41,15 @@ public enum ResultsWriter {
         let groups = groups ?? ComparisonGroup.groups(results)
         let names = CostQualityFrontier.fileNames(groups)
         let charts = groups.indices.compactMap { index -> (name: String, svg: String)? in
-            let group = groups[index]
-            return CostQualityFrontier(group).map { frontier in
-                let title = group.scenario.name + (group.point.isEmpty ? "" : " — " + group.point.map { "\($0.key) = \($0.value)" }
-                    .joined(separator: ", "))
-                return (name: names[index]!, svg: frontier.svg(title: title))
-            }
+            CostQualityFrontier(groups[index]).map { (name: names[index]!, svg: $0.svg(title: chartTitle(groups[index]))) }
         }
         return (MarkdownReport.render(groups, manifest: results.manifest), charts)
+    }
+
+    /// A group's chart title: the scenario, and its grid point.
+    static func chartTitle(_ group: ComparisonGroup) -> String {
+        group.scenario.name + (group.point.isEmpty ? "" : " — " + group.point.map { "\($0.key) = \($0.value)" }
+            .joined(separator: ", "))
     }
 
     /// Writes every file of `files` into `directory` (created if missing), each atomically.

@@ -14,32 +14,132 @@ public enum Tables {
 
     static func metricColumn(family: String, metric: String) -> String { family + ":" + metric }
 
-    /// One row per run, in plan order: identity columns, seed, stop reason, events, grid
-    /// parameters, then every metric of every family in the plan (empty where not applicable
-    /// or undefined).
-    public static func runs(_ results: ResultSet) -> String {
-        let content = results.manifest.content
-        var gridKeys: [String] = []
-        for entry in content.entries { for key in entry.grid where !gridKeys.contains(key) { gridKeys.append(key) } }
-        let families = content.families.map(\.name)
-        let metricColumns = content.families.flatMap { family in family.metrics.map { metricColumn(family: family.name, metric: $0.name) } }
-        var offsets: [String: Int] = [:]
-        var offset = 0
-        for family in content.families {
-            offsets[family.name] = offset
-            offset += family.metrics.count
+    /// How a suite's runs become rows of `runs.csv`, the detail files and `results.json`: the
+    /// columns, fixed by the manifest before any run. `Sendable`, so every worker formats the
+    /// rows of the runs it finished, in parallel; the files are these rows in plan order.
+    ///
+    /// `runs.csv`: one row per run, in plan order: identity columns, seed, stop reason, events,
+    /// grid parameters, then every metric of every family in the plan (empty where not
+    /// applicable or undefined).
+    public struct Layout: Sendable {
+        let content: Manifest.Content
+        let gridKeys: [String]
+        let metricColumnCount: Int
+        /// By family: where its metrics start among the metric columns.
+        let offsets: [String: Int]
+        /// The detail tables of the families, in the files' order, and by family where each
+        /// table is among that family's tables.
+        let detailTables: [DetailTable]
+        let detailPositions: [[String: (index: Int, count: Int)]]
+        /// By family: its metric names, and for `results.json` their indices sorted by name and
+        /// the names as JSON keys.
+        let metricNames: [String: [String]]
+        let jsonMetrics: [String: [(index: Int, key: String)]]
+        /// Whether `results.json`'s runs can be written without `JSONEncoder` (see `jsonRun`).
+        let plainKeys: Bool
+
+        public init(_ content: Manifest.Content) {
+            self.content = content
+            var gridKeys: [String] = []
+            for entry in content.entries { for key in entry.grid where !gridKeys.contains(key) { gridKeys.append(key) } }
+            self.gridKeys = gridKeys
+            var offsets: [String: Int] = [:]
+            var offset = 0
+            for family in content.families {
+                offsets[family.name] = offset
+                offset += family.metrics.count
+            }
+            self.offsets = offsets
+            metricColumnCount = offset
+            detailTables = content.detailTables
+            detailPositions = detailTables.map { Tables.position(of: $0, in: content) }
+            metricNames = Dictionary(content.families.map { ($0.name, $0.metrics.map(\.name)) }, uniquingKeysWith: { a, _ in a })
+            jsonMetrics = metricNames.mapValues { names in
+                names.indices.sorted { names[$0].utf8.lexicographicallyPrecedes(names[$1].utf8) }
+                    .map { ($0, JSONText.string(names[$0])) }
+            }
+            // A key that snake-casing could change (an upper-case letter, or any non-ASCII
+            // character) is left to JSONEncoder, so the bytes never depend on this shortcut.
+            let keys = gridKeys + metricNames.values.flatMap { $0 }
+            plainKeys = keys.allSatisfy { key in key.utf8.allSatisfy { $0 < 0x80 && !(0x41...0x5A).contains($0) } }
         }
-        var text = CSV.line(fixedColumns + gridKeys.map { gridPrefix + $0 } + metricColumns)
-        for run in results.runs {
+
+        /// `runs.csv`'s first line.
+        public var runsHeader: String {
+            let metricColumns = content.families.flatMap { family in
+                family.metrics.map { metricColumn(family: family.name, metric: $0.name) }
+            }
+            return CSV.line(fixedColumns + gridKeys.map { gridPrefix + $0 } + metricColumns)
+        }
+
+        /// The run's row of `runs.csv`.
+        public func runsLine(_ run: RunRow) -> String {
             let point = gridKeys.map { key in run.point.first { $0.key == key }?.value ?? "" }
-            var metrics = Array(repeating: "", count: metricColumns.count)
-            if families.contains(run.family), let start = offsets[run.family] {
+            var metrics = Array(repeating: "", count: metricColumnCount)
+            if let start = offsets[run.family] {
                 for (i, value) in run.values.enumerated() { metrics[start + i] = CSV.number(value) }
             }
-            text += CSV.line([run.identity, run.scenario, run.family, run.pointLabel, run.strategy, String(run.replication),
-                              String(run.seed), run.stopReason.rawValue, String(run.events)] + point + metrics)
+            return CSV.line([run.identity, run.scenario, run.family, run.pointLabel, run.strategy, String(run.replication),
+                             String(run.seed), run.stopReason.rawValue, String(run.events)] + point + metrics)
         }
-        return text
+
+        /// The run's rows of each detail file (in `detailTables` order; "" where it has none).
+        public func detailLines(_ run: RunRow) -> [String] {
+            detailTables.indices.map { t in
+                guard let index = detailPositions[t][run.family]?.index else { return "" }
+                let identity = [run.identity, run.scenario, run.pointLabel, run.strategy, String(run.replication)]
+                var text = ""
+                for row in run.detailRows(index) { text += CSV.line(identity + row.keys + row.values.map(CSV.number)) }
+                return text
+            }
+        }
+
+        /// The run as an element of `results.json`'s `runs`: the bytes `JSONEncoder` writes for
+        /// it (sorted keys, snake case, no escaped slashes; undefined values `null`). Written
+        /// directly when every key is plain lower-case ASCII — where snake-casing changes
+        /// nothing — and by `JSONEncoder` otherwise.
+        public func jsonRun(_ run: RunRow) -> String {
+            guard plainKeys, let metrics = jsonMetrics[run.family] else {
+                // Encoding plain Codable values cannot fail.
+                let one = try! Manifest.encoder(pretty: false).encode(Tables.jsonRunValue(run, names: metricNames[run.family] ?? []))
+                return String(decoding: one, as: UTF8.self)
+            }
+            var text = "{\"events\":" + String(run.events) + ",\"family\":" + JSONText.string(run.family) + ",\"grid\":{"
+            let grid = run.point.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+            for (i, pair) in grid.enumerated() {
+                if i > 0 { text += "," }
+                text += JSONText.string(pair.key) + ":" + JSONText.string(pair.value)
+            }
+            text += "},\"metrics\":{"
+            var first = true
+            for (index, key) in metrics where index < run.values.count {
+                if !first { text += "," }
+                first = false
+                text += key + ":" + JSONText.number(run.values[index])
+            }
+            text += "},\"point\":" + JSONText.string(run.pointLabel) + ",\"replication\":" + String(run.replication)
+                + ",\"run\":" + JSONText.string(run.identity) + ",\"scenario\":" + JSONText.string(run.scenario)
+                + ",\"seed\":" + String(run.seed) + ",\"stop_reason\":" + JSONText.string(run.stopReason.rawValue)
+                + ",\"strategy\":" + JSONText.string(run.strategy) + "}"
+            return text
+        }
+
+        /// `results.json` around its runs and summary rows: the text before the runs, between
+        /// the runs and the summary rows, and after them (with the final line break).
+        public func jsonFrame() throws -> (beforeRuns: String, beforeSummary: String, end: String) {
+            let empty = String(decoding: try Manifest.encoder(pretty: false).encode(Tables.jsonDocument(content, summary: [], runs: [])),
+                               as: UTF8.self)
+            // Keys are sorted: {…,"runs":[],"suite":…,"summary":[]}. Inside a JSON string a quote
+            // is escaped, so these markers can only be the keys themselves.
+            guard let runs = empty.range(of: "\"runs\":[]"),
+                  let summary = empty.range(of: "\"summary\":[]}", options: .backwards), runs.upperBound <= summary.lowerBound,
+                  empty[summary.upperBound...].isEmpty else {
+                throw ResultsError("results.json's layout is not the expected one")
+            }
+            return (String(empty[..<runs.lowerBound]) + "\"runs\":[",
+                    "]" + String(empty[runs.upperBound..<summary.lowerBound]) + "\"summary\":[",
+                    "]}\n")
+        }
     }
 
     static let summaryColumns = ["scenario", "family", "point", "strategy", "metric", "unit", "direction", "n", "mean", "sd",
@@ -66,73 +166,145 @@ public enum Tables {
     }
 
     /// Per scenario × grid point × strategy × metric: n, mean, sd and the interval of the mean
-    /// (`t`, or `wilson` for a 0/1 metric).
-    public static func summary(_ cells: [SummaryCell]) -> String {
-        var text = CSV.line(summaryColumns)
+    /// (`t`, or `wilson` for a 0/1 metric). `summary.csv` is the header and every group's lines.
+    public static var summaryHeader: String { CSV.line(summaryColumns) }
+
+    /// The lines of `summary.csv` for `cells` (without the header).
+    public static func summaryLines(_ cells: [SummaryCell]) -> String {
+        var text = ""
+        var confidence: (value: Double, text: String)?
         for cell in cells {
+            if confidence?.value != cell.group.confidence {
+                confidence = (cell.group.confidence, CSV.statistic(cell.group.confidence))
+            }
             let (group, metric, interval) = (cell.group, cell.metric, cell.interval)
             let sum = interval.summary
             text += CSV.line([group.scenario.name, group.scenario.family, group.pointLabel, cell.strategy,
                               metric.name, metric.unit, metric.direction.rawValue, String(sum.n),
                               CSV.statistic(sum.mean), CSV.statistic(sum.sd), CSV.statistic(interval.lower),
-                              CSV.statistic(interval.upper), interval.method.rawValue,
-                              CSV.statistic(group.confidence)])
+                              CSV.statistic(interval.upper), interval.method.rawValue, confidence!.text])
         }
         return text
     }
 
     /// `results.json`: the metrics' definitions, the summary rows and every run, for tools
-    /// that prefer JSON. Undefined values are `null`.
-    public static func json(_ results: ResultSet, cells: [SummaryCell]) throws -> String {
-        struct Metric: Encodable {
-            let family, name, unit, direction, definition: String
-            let key, binary: Bool
-        }
-        struct Row: Encodable {
-            let scenario, family, point, strategy, metric, interval: String
-            let n: Int
-            let mean, sd, ciLow, ciHigh: Double?
-        }
-        struct Run: Encodable {
-            let run, scenario, family, point, strategy, stopReason: String
-            let replication, events: Int
-            let seed: UInt64
-            let grid: [String: String]
-            let metrics: [String: Double?]
-        }
-        struct Document: Encodable {
-            let format: String
-            let suite: String
-            let confidence: Double
-            let metrics: [Metric]
-            let summary: [Row]
-            let runs: [Run]
-        }
-        func finite(_ x: Double) -> Double? { x.isFinite ? x : nil }
-        let content = results.manifest.content
-        let rows = cells.map { cell in
-            let (group, interval) = (cell.group, cell.interval)
-            return Row(scenario: group.scenario.name, family: group.scenario.family, point: group.pointLabel,
-                       strategy: cell.strategy, metric: cell.metric.name, interval: interval.method.rawValue,
-                       n: interval.summary.n, mean: finite(interval.summary.mean), sd: finite(interval.summary.sd),
-                       ciLow: finite(interval.lower), ciHigh: finite(interval.upper))
-        }
-        let metricNames = Dictionary(uniqueKeysWithValues: content.families.map { ($0.name, $0.metrics.map(\.name)) })
-        let runs = results.runs.map { run in
-            let names = metricNames[run.family] ?? []
-            return Run(run: run.identity, scenario: run.scenario, family: run.family, point: run.pointLabel,
-                       strategy: run.strategy, stopReason: run.stopReason.rawValue, replication: run.replication,
-                       events: run.events, seed: run.seed,
-                       grid: Dictionary(uniqueKeysWithValues: run.point.map { ($0.key, $0.value) }),
-                       metrics: Dictionary(uniqueKeysWithValues: zip(names, run.values.map(finite))))
-        }
-        let document = Document(
+    /// that prefer JSON. Undefined values are `null`. Written as `Layout.jsonFrame` around the
+    /// runs (`Layout.jsonRun`, comma-separated) and the summary rows (`jsonSummary`).
+    struct JSONMetric: Encodable {
+        let family, name, unit, direction, definition: String
+        let key, binary: Bool
+    }
+
+    struct JSONRow: Encodable {
+        let scenario, family, point, strategy, metric, interval: String
+        let n: Int
+        let mean, sd, ciLow, ciHigh: Double?
+    }
+
+    struct JSONRun: Encodable {
+        let run, scenario, family, point, strategy, stopReason: String
+        let replication, events: Int
+        let seed: UInt64
+        let grid: [String: String]
+        let metrics: [String: Double?]
+    }
+
+    struct JSONDocument: Encodable {
+        let format: String
+        let suite: String
+        let confidence: Double
+        let metrics: [JSONMetric]
+        let summary: [JSONRow]
+        let runs: [JSONRun]
+    }
+
+    static func finite(_ x: Double) -> Double? { x.isFinite ? x : nil }
+
+    static func jsonRunValue(_ run: RunRow, names: [String]) -> JSONRun {
+        JSONRun(run: run.identity, scenario: run.scenario, family: run.family, point: run.pointLabel,
+                strategy: run.strategy, stopReason: run.stopReason.rawValue, replication: run.replication,
+                events: run.events, seed: run.seed,
+                grid: Dictionary(uniqueKeysWithValues: run.point.map { ($0.key, $0.value) }),
+                metrics: Dictionary(uniqueKeysWithValues: zip(names, run.values.map(finite))))
+    }
+
+    static func jsonDocument(_ content: Manifest.Content, summary: [JSONRow], runs: [JSONRun]) -> JSONDocument {
+        JSONDocument(
             format: "coordbench-results/1", suite: content.suite.name, confidence: content.confidence,
             metrics: content.families.flatMap { family in
-                family.metrics.map { Metric(family: family.name, name: $0.name, unit: $0.unit, direction: $0.direction,
-                                            definition: $0.definition, key: $0.key, binary: $0.binary) }
+                family.metrics.map { JSONMetric(family: family.name, name: $0.name, unit: $0.unit, direction: $0.direction,
+                                                definition: $0.definition, key: $0.key, binary: $0.binary) }
             },
-            summary: rows, runs: runs)
-        return String(decoding: try Manifest.encoder(pretty: false).encode(document), as: UTF8.self) + "\n"
+            summary: summary, runs: runs)
+    }
+
+    /// The summary rows of `cells` as `results.json` holds them (`JSONEncoder` writes them so:
+    /// `jsonSummary` writes the same bytes directly).
+    static func jsonRows(_ cells: [SummaryCell]) -> [JSONRow] {
+        cells.map { cell in
+            let (group, interval) = (cell.group, cell.interval)
+            return JSONRow(scenario: group.scenario.name, family: group.scenario.family, point: group.pointLabel,
+                           strategy: cell.strategy, metric: cell.metric.name, interval: interval.method.rawValue,
+                           n: interval.summary.n, mean: finite(interval.summary.mean), sd: finite(interval.summary.sd),
+                           ciLow: finite(interval.lower), ciHigh: finite(interval.upper))
+        }
+    }
+
+    /// The summary rows of `cells` as `results.json` writes them, comma-separated, without
+    /// brackets ("" for none): the bytes `JSONEncoder` writes for `jsonRows` — keys sorted,
+    /// snake case, and an undefined statistic left out.
+    public static func jsonSummary(_ cells: [SummaryCell]) -> String {
+        var text = ""
+        text.reserveCapacity(cells.count * 256)
+        for row in jsonRows(cells) {
+            text += text.isEmpty ? "{" : ",{"
+            // Keys in order; the first field present opens without a comma (only the first
+            // two may be absent before "family", which is always there).
+            if let x = row.ciHigh { text += "\"ci_high\":" + JSONText.number(x) + "," }
+            if let x = row.ciLow { text += "\"ci_low\":" + JSONText.number(x) + "," }
+            text += "\"family\":" + JSONText.string(row.family)
+            text += ",\"interval\":" + JSONText.string(row.interval)
+            if let x = row.mean { text += ",\"mean\":" + JSONText.number(x) }
+            text += ",\"metric\":" + JSONText.string(row.metric)
+            text += ",\"n\":" + String(row.n)
+            text += ",\"point\":" + JSONText.string(row.point)
+            text += ",\"scenario\":" + JSONText.string(row.scenario)
+            if let x = row.sd { text += ",\"sd\":" + JSONText.number(x) }
+            text += ",\"strategy\":" + JSONText.string(row.strategy) + "}"
+        }
+        return text
+    }
+}
+
+/// JSON text as `JSONEncoder` writes it, for values written without it.
+enum JSONText {
+    /// A string: quotes, backslashes and control characters escaped (`\b \f \n \r \t`, others
+    /// `\u00xx`), slashes and everything else as they are.
+    static func string(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else { return "\"" + text + "\"" }
+        var bytes: [UInt8] = [0x22]
+        let hex = Array("0123456789abcdef".utf8)
+        for byte in text.utf8 {
+            switch byte {
+            case 0x22: bytes += [0x5C, 0x22]
+            case 0x5C: bytes += [0x5C, 0x5C]
+            case 0x08: bytes += [0x5C, UInt8(ascii: "b")]
+            case 0x0C: bytes += [0x5C, UInt8(ascii: "f")]
+            case 0x0A: bytes += [0x5C, UInt8(ascii: "n")]
+            case 0x0D: bytes += [0x5C, UInt8(ascii: "r")]
+            case 0x09: bytes += [0x5C, UInt8(ascii: "t")]
+            case ..<0x20: bytes += [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 15)]]
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(0x22)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// A number: `null` unless finite, else Swift's shortest round-trip form without a final `.0`.
+    static func number(_ value: Double) -> String {
+        guard value.isFinite else { return "null" }
+        let text = value.description
+        return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
     }
 }

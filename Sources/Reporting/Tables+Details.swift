@@ -6,25 +6,11 @@ import Foundation
 /// The detail files: one tidy CSV file per detail table that some run has rows for, beside
 /// `runs.csv`. Columns `run,scenario,point,strategy,replication` (the values of those columns
 /// of `runs.csv`), then the table's keys, then its figures (formatted as `runs.csv` formats
-/// metrics; empty for NaN). Rows in plan order, then in the order the family gave them.
+/// metrics; empty for NaN). Rows in plan order, then in the order the family gave them. A
+/// file is written only for a table some run has rows for.
 extension Tables {
-    /// Each detail table's file name and text, for the tables some run has rows for, in the
-    /// order the manifest's families declare them.
-    public static func details(_ results: ResultSet) -> [(name: String, text: String)] {
-        let content = results.manifest.content
-        return content.detailTables.compactMap { table in
-            let positions = position(of: table, in: content)
-            var text = ""
-            for run in results.runs {
-                guard let index = positions[run.family]?.index else { continue }
-                let identity = [run.identity, run.scenario, run.pointLabel, run.strategy, String(run.replication)]
-                for row in run.detailRows(index) {
-                    text += CSV.line(identity + row.keys + row.values.map(CSV.number))
-                }
-            }
-            return text.isEmpty ? nil : (table.fileName, CSV.line(table.columns) + text)
-        }
-    }
+    // Each detail table's file: its columns (`DetailTable.columns`), then every run's rows
+    // (`Layout.detailLines`); written only when some run has rows for it.
 
     /// By family name, where `table` is among the family's own tables and how many it has
     /// (families that do not declare it are absent).

@@ -54,6 +54,11 @@ public struct MetricDeclaration<Result>: Sendable {
 
     /// The metric's value for `result`; NaN where it is undefined.
     public func value(of result: Result) -> Double { compute(result) }
+
+    /// The function `value(of:)` calls, for a caller that scores many runs and keeps the
+    /// functions rather than the declarations (calling through a declaration copies it, its
+    /// descriptor's strings included).
+    public var computation: @Sendable (Result) -> Double { compute }
 }
 
 extension Array {

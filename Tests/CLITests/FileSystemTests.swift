@@ -97,6 +97,51 @@ struct FileSystemTests {
         #expect(try String(contentsOfFile: file, encoding: .utf8) == "x")
     }
 
+    @Test("a run killed mid-way (SIGKILL) leaves no result file; resumed, it writes the bytes of an uninterrupted run")
+    func killAndResume() throws {
+        let out = CLI.temporaryFolder(), whole = CLI.temporaryFolder()
+        defer { for f in [out, whole] { try? FileManager.default.removeItem(at: f) } }
+        let arguments = ["run", Self.suite, "--replications", "60", "--jobs", "2"]
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLI.binary)
+        process.arguments = arguments + ["--out", out.path, "-q"]
+        process.currentDirectoryURL = CLI.root
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Kill it once some runs are journaled (results stream into temporaries meanwhile).
+        let journal = out.path + "/journal.tsv"
+        let deadline = Date().addingTimeInterval(300)
+        while process.isRunning && Date() < deadline {
+            if let text = try? String(contentsOfFile: journal, encoding: .utf8), text.split(separator: "\n").count > 100 { break }
+            usleep(2000)
+        }
+        let interrupted = process.isRunning
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(interrupted, "the run was killed before it finished (600 runs)")
+        if interrupted {
+            let left = try FileManager.default.contentsOfDirectory(atPath: out.path)
+            #expect(!left.contains("runs.csv") && !left.contains("manifest.json"), "no result file before the end: \(left)")
+        }
+
+        let resumed = try CLI.run(arguments + ["--out", out.path, "--resume"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(!interrupted || resumed.stderr.contains("resuming: "), "\(resumed.stderr)")
+        #expect(try CLI.run(arguments + ["--out", whole.path, "-q"]).status == 0)
+        let (a, b) = (try Self.snapshot(out.path), try Self.snapshot(whole.path))
+        #expect(Set(a.keys) == Set(b.keys), "the same files, no temporary or journal left: \(a.keys.sorted())")
+        for name in b.keys.sorted() where name != "manifest.json" {
+            #expect(a[name] == b[name], "\(name) differs after the resume")
+        }
+        func content(_ data: Data?) throws -> String {
+            var manifest = try JSONSerialization.jsonObject(with: data ?? Data()) as? [String: Any] ?? [:]
+            manifest["provenance"] = nil
+            return String(decoding: try JSONSerialization.data(withJSONObject: manifest, options: [.sortedKeys]), as: UTF8.self)
+        }
+        #expect(try content(a["manifest.json"]) == content(b["manifest.json"]), "manifests differ beyond provenance")
+    }
+
     @Test("--resume says why a journal is not reused")
     func resumeNotices() throws {
         let out = CLI.temporaryFolder()

@@ -63,9 +63,17 @@ struct OrchestrationReaderTests {
         // Budgets see a graph's loops: `checked` visits its nodes at most 1 + 2 times, one call each.
         let team = try #require(scenario.model.payload as? Payload<AgentTeamFamily>).scenario
         #expect(team.orchestrations.map(\.maximumRequestsPerTask) == [3, 3])
+        // A loop bound of 10,000 raises the events estimate ~3,334-fold (1 + 10,000 visits
+        // instead of 1 + 2), not the memory estimate: a task's visits come one after another.
         var unbounded = team
         unbounded.orchestrations[1].nodes[1].edges[0].limit = 10_000
-        #expect(unbounded.footprint.bytes > 1_000 * team.footprint.bytes)
+        unbounded.eventBudget = .max
+        var bounded = team
+        bounded.eventBudget = .max
+        // 1,200 instances × 10,001 requests × 2 tries × 2 events.
+        #expect(unbounded.footprint.events == 1_200 * 10_001 * 2 * 2)
+        #expect(unbounded.footprint.events > 1_000 * bounded.footprint.events)
+        #expect(unbounded.footprint.bytes == bounded.footprint.bytes)
     }
 
     @Test("a grid sweeps a value inside a graph")

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Experiments
+import SimulationKernel
 
 @Suite("Run plan and runner")
 struct RunPlanTests {
@@ -30,6 +31,49 @@ struct RunPlanTests {
         // Strategies of one replication share the workload identity (common random numbers).
         #expect(Set(plan.runs[0..<3].map(\.workloadIdentity)).count == 1)
         #expect(plan.runs[0].workloadIdentity != plan.runs[3].workloadIdentity)
+    }
+
+    @Test("the plan's runs, made from their positions, are entries × grid points × replications × strategies")
+    func computedRuns() throws {
+        let dir = try InputErrorTests.folder(["s.yaml": InputErrorTests.validScenario, "t.yaml": InputErrorTests.validScenario,
+                                              "suite.yaml": """
+            seed: 9
+            replications: 2
+            scenarios:
+              - path: s.yaml
+                strategies: [least-loaded, random]
+                grid:
+                  workload.arrivals.rate: [0.5, 2, 3]
+              - path: t.yaml
+                replications: 3
+                strategies: [random]
+
+            """])
+        let suite = try SuiteLoader.load(path: dir + "/suite.yaml")
+        let plan = RunPlan(suite: suite)
+        var expected: [String] = []
+        for entry in suite.entries {
+            for point in entry.points {
+                for replication in 0..<entry.replications {
+                    for strategy in entry.strategies {
+                        let label = point.label.map { "\($0.key)=\($0.value)" }.joined(separator: ";")
+                        expected.append("seed=9|scenario=\(point.scenario.name)|point=\(label)|rep=\(replication)"
+                                        + "|strategy=\(strategy.label)")
+                    }
+                }
+            }
+        }
+        #expect(plan.runs.count == 3 * 2 * 2 + 3)
+        #expect(plan.runs.map(\.identity) == expected)
+        #expect(plan.runs.map(\.index) == Array(0..<expected.count))
+        #expect(plan.runs[12].scenario.name == "t" && plan.runs[12].replication == 0 && plan.runs[14].replication == 2)
+        // The journal's fingerprint hashes the identities without building them: the same hash.
+        let hashed = Journal.Fingerprint(version: "v", build: "b", inputs: "i", plan: plan).inputs
+        let text = "i" + expected.map { "\n" + $0 }.joined()
+        #expect(hashed == StableHash.hex(StableHash.fnv1a(text.utf8)))
+        let sample = RunPlan(suite: suite, runs: [plan.runs[3], plan.runs[13]])
+        #expect(Journal.Fingerprint(version: "v", build: "b", inputs: "i", plan: sample).inputs
+                == StableHash.hex(StableHash.fnv1a(("i\n" + expected[3] + "\n" + expected[13]).utf8)))
     }
 
     @Test("results do not depend on the number of jobs")

@@ -26,4 +26,21 @@ struct FormattingTests {
     func interval(mean: Double, halfWidth: Double, expected: String) {
         #expect(MarkdownReport.format(mean, halfWidth: halfWidth) == expected)
     }
+
+    /// Values near the largest double (a hand-edited runs.csv, a metric that overflows) give an
+    /// infinite variance or mean; the report shows them instead of trapping on their digits.
+    @Test("intervals and changes that overflow are shown as infinite", arguments: [
+        (5.333e307, Double.infinity, "5.333e+307 ± ∞"), (Double.infinity, 1.0, "∞ ± 1.0e+00"),
+        (-Double.infinity, Double.infinity, "-∞ ± ∞"), (Double.infinity, .nan, "∞"),
+        (1e308, 1e308, "1.000e+308 ± 1.0e+308"),
+    ])
+    func overflowingInterval(mean: Double, halfWidth: Double, expected: String) {
+        #expect(MarkdownReport.format(mean, halfWidth: halfWidth) == expected)
+    }
+
+    @Test("a relative change beyond a double's range is ±∞ percent")
+    func overflowingPercent() {
+        #expect(MarkdownReport.formatPercent(1e307, lower: -1e307, upper: 2e307) == "+∞ % [-∞, +∞]")
+        #expect(MarkdownReport.formatPercent(-0.5, lower: -0.75, upper: -0.25) == "-50.0 % [-75.0, -25.0]")
+    }
 }

@@ -189,21 +189,27 @@ public struct GraphTest: Sendable, Equatable {
 
 extension Orchestration {
     /// An upper bound on the requests one task instance makes: every traversal of a cycle
-    /// takes a bounded edge, so a task visits each node at most 1 + Σ limits times; a visit
-    /// makes at most one request (a call, review or verify), a fan-out's count, or a
-    /// decomposition's lead and parts. Budgets use it before anything runs.
+    /// takes a bounded edge, so a task visits each node at most 1 + Σ limits times, and a
+    /// visit makes `requests(at:)`. Budgets use it before anything runs.
     public var maximumRequestsPerTask: Double {
         let visits = 1 + nodes.reduce(0.0) { sum, node in sum + node.edges.reduce(0.0) { $0 + Double($1.limit ?? 0) } }
-        let perVisit = nodes.reduce(0.0) { sum, node in
-            switch node.step {
-            case .call, .review: sum + 1
-            case .parallel(let members, let count, let merge, _):
-                sum + Double(count > 0 ? count : members.count) + (merge.callsJudge ? 1 : 0)
-            case .decompose(_, _, let parts, _, _): sum + 1 + Double(parts)
-            case .verify, .branch, .end: sum
-            }
+        return visits * nodes.reduce(0.0) { $0 + requests(at: $1) }
+    }
+
+    /// The most requests one visit of a node makes, and so the most a task waits for at once.
+    public var maximumRequestsPerVisit: Double { nodes.reduce(0.0) { max($0, requests(at: $1)) } }
+
+    /// The requests a visit of `node` makes: one for a call or review, a fan-out's
+    /// count (and its judge), a decomposition's lead and parts; none for a verification (a
+    /// check, not a call), a branch or the end.
+    private func requests(at node: GraphNode) -> Double {
+        switch node.step {
+        case .call, .review: 1
+        case .parallel(let members, let count, let merge, _):
+            Double(count > 0 ? count : members.count) + (merge.callsJudge ? 1 : 0)
+        case .decompose(_, _, let parts, _, _): 1 + Double(parts)
+        case .verify, .branch, .end: 0
         }
-        return visits * perVisit
     }
 
     /// An upper bound on the calls one task instance makes: `maximumRequestsPerTask`, each
