@@ -6,8 +6,15 @@
 # Usage: scripts/bench-division-of-labour.sh [COORDBENCH]   (default .build/release/coordbench)
 #        SIZES="1000 10000" REPS="50 5 1" to change the team sizes and replications per size
 #        (/usr/bin/time counts in hundredths of a second: small teams need many replications).
+#        scripts/bench-division-of-labour.sh --million [COORDBENCH]: instead, the issue 12 check
+#        "10^6 agents and 10^7 events in one run within 1 GiB and a minute of CPU, for every
+#        strategy": the team below with 10^6 agents (rate 600,000, 5,000,000 tasks, an event
+#        budget of 10^7), one run per strategy, process CPU (user + system) and peak RSS from
+#        /usr/bin/time; exits non-zero when a run misses either limit (a few minutes in all).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+million=
+if [ "${1:-}" = --million ]; then million=1; shift; fi
 bin=${1:-.build/release/coordbench}
 sizes=(${SIZES:-1000 10000 100000})
 reps=(${REPS:-50 5 1})
@@ -39,6 +46,23 @@ failures:
   max-attempts: 3
 EOF
 }
+if [ -n "$million" ]; then
+    { team million 1000000 600000 5000000; echo "event-budget: 10000000"; } > "$dir/million.yaml"
+    printf '%-20s %10s %-13s %9s %9s  %s\n' strategy events "stop" "CPU s" "peak MiB" verdict
+    failed=0
+    for s in $strategies; do
+        out=$(/usr/bin/time -f "%U %S %M" -o "$dir/time" "$bin" simulate "$dir/million.yaml" --strategy "$s")
+        read -r cpu rss < <(awk '{print $1 + $2, $3}' "$dir/time")
+        events=$(sed -n 's/^stop reason .* after \([0-9]*\) events.*/\1/p' <<<"$out")
+        stop=$(sed -n 's/^stop reason *\([a-z-]*\) after .*/\1/p' <<<"$out")
+        verdict=ok
+        if awk -v c="$cpu" -v m="$rss" 'BEGIN {exit !(c > 60 || m > 1048576)}'; then verdict=MISSED; failed=1; fi
+        printf '%-20s %10s %-13s %9.2f %9.0f  %s\n' "$s" "$events" "$stop" "$cpu" "$(awk -v m="$rss" 'BEGIN {print m / 1024}')" "$verdict"
+    done
+    echo "limits: 60 s of CPU and 1 GiB (1024 MiB) a run"
+    exit $failed
+fi
+
 for n in "${sizes[@]}"; do
     team "scale-$n" "$n" $((n * 6 / 10)) $((n * 5)) > "$dir/scale-$n.yaml"
     team "base-$n" "$n" $((n * 6 / 10)) 1 > "$dir/base-$n.yaml"

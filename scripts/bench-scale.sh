@@ -2,12 +2,15 @@
 # Scaling benchmark (issue 12). For each family and each built-in strategy: the CPU cost per
 # event at three sizes 10× apart (100× in all), the fitted exponent (least-squares slope of
 # log(CPU seconds per event) against log(size); 0 is flat) and the peak memory (max RSS); then
-# the kernel's ratio to C++ (scripts/bench.sh) and, in the long mode, negotiation's to NegMAS
-# (scripts/bench-negotiation.sh, which installs NegMAS 0.16.0 when it is missing).
+# the kernel's ratio to C++ (scripts/bench.sh), the full M/M/c scenario's ratio to its C++ twin
+# (scripts/bench-mmc.sh, which also checks that both mean waits are the same double and agree
+# with Erlang C), and, in the long mode, negotiation's ratio to NegMAS (scripts/bench-negotiation.sh,
+# which installs NegMAS 0.16.0 when it is missing) and the division-of-labour check at 10^6 agents
+# and 10^7 events (scripts/bench-division-of-labour.sh --million: 1 GiB and a minute of CPU a run).
 #
 # Usage: scripts/bench-scale.sh [--quick] [--only SERIES]
-#   (default)  the long mode: about 15 minutes on the project's 2-core machine; 20 s CPU a run
-#   --quick    for CI (scripts/test.sh): about 2 minutes; smaller sizes, 2 s CPU a run
+#   (default)  the long mode: about 20 minutes on the project's 2-core machine; 20 s CPU a run
+#   --quick    for CI (scripts/test.sh): about 2.5 minutes; smaller sizes, 2 s CPU a run
 #   --only     only the series whose name starts with SERIES (e.g. commons); no peers, and no
 #              check for allow-list entries that name nothing
 # COORDBENCH_SCRATCH names the build folder (default .build), here and in the two peer scripts.
@@ -427,7 +430,19 @@ else
     echo "kernel vs C++: scripts/bench.sh failed"
     status=1
 fi
-echo "M/M/c vs C++: no C++ twin in the repository yet (issue 12)"
+# The full M/M/c scenario against its C++ twin (scripts/bench-mmc.sh): 100,000 tasks timed
+# over 10 runs in quick mode (about 10 s), 1,000,000 over 3 in the long mode.
+if [ $mode = quick ]; then mmc_tasks=100000 mmc_runs=10; else mmc_tasks=1000000 mmc_runs=3; fi
+echo "==> M/M/c vs C++: scripts/bench-mmc.sh $mmc_tasks $mmc_runs" >&2
+bash scripts/bench-mmc.sh "$mmc_tasks" "$mmc_runs" || { echo "M/M/c vs C++: scripts/bench-mmc.sh failed (see above)"; status=1; }
+if [ $mode = quick ]; then
+    echo "division of labour at 10^6 agents: skipped in quick mode (scripts/bench-division-of-labour.sh --million takes minutes)"
+else
+    # Issue 12: 10^6 agents and 10^7 events in one run within 1 GiB and a minute of CPU, every strategy.
+    echo "==> division of labour at 10^6 agents: scripts/bench-division-of-labour.sh --million" >&2
+    bash scripts/bench-division-of-labour.sh --million "$bin" \
+        || { echo "division of labour at 10^6 agents: a run missed its limits (see above)"; status=1; }
+fi
 if [ $mode = quick ]; then
     # It takes about 17 s here (NegMAS is timed for 2 s after a warm-up), and installs NegMAS
     # when it is missing: too long for CI.

@@ -4,12 +4,14 @@
 # strategy, and negotiations that never agree, each at two sizes 10× apart, in a release
 # build with a malloc-counting LD_PRELOAD library; the number of allocations may grow only
 # by amortised array growth, not with the events (or offers).
+# COORDBENCH_SCRATCH names the build folder (default .build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+scratch=${COORDBENCH_SCRATCH:-.build}
 mkdir -p scripts/bin
 gcc -O2 -shared -fPIC -o scripts/bin/malloc_counter.so scripts/malloc_counter.c -ldl
-swift build -c release --product coordbench 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' >&2
-bin=.build/release/coordbench
+swift build -c release --scratch-path "$scratch" --product coordbench 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' >&2
+bin=$scratch/release/coordbench
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 count() { LD_PRELOAD="$PWD/scripts/bin/malloc_counter.so" "$@" 2>&1 >/dev/null | sed -n 's/^mallocs: //p'; }

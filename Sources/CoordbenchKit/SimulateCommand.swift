@@ -28,6 +28,9 @@ struct SimulateCommand: ParsableCommand {
                                valueName: "N"))
     var maxEvents: Double?
 
+    @Flag(help: "Print metrics in their shortest round-trip form (as in runs.csv), not to 6 significant digits.")
+    var exact = false
+
     @OptionGroup var timeout: RunTimeoutOption
     var runTimeout: Double? { timeout.runTimeout }
 
@@ -98,8 +101,9 @@ struct SimulateCommand: ParsableCommand {
         let width = family.metrics.map(\.name.count).max() ?? 10
         for (metric, value) in zip(family.metrics, outcome.metrics) {
             let name = metric.name.padding(toLength: width, withPad: " ", startingAt: 0)
-            let text = value.isNaN ? "–" : String(format: "%.6g", value)
-            print("\(name)  \(text.padding(toLength: 12, withPad: " ", startingAt: 0)) \(metric.unit) \(metric.direction.arrow)")
+            let text = value.isNaN ? "–" : exact ? formatNumber(value) : String(format: "%.6g", value)
+            let column = exact && text.count > 12 ? text : text.padding(toLength: 12, withPad: " ", startingAt: 0)
+            print("\(name)  \(column) \(metric.unit) \(metric.direction.arrow)")
         }
         for (table, rows) in zip(family.details, outcome.details) where !rows.isEmpty {
             print("")

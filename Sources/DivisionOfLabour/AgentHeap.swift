@@ -7,8 +7,9 @@
 /// smallest value"). Keys must not be NaN.
 ///
 /// Complexity: `first`, `contains` O(1); `insert`, `remove`, `update` O(log m) for a heap
-/// of m entries; `visit` O(entries visited). Storage: one position per slot and one entry
-/// per member, in `ContiguousArray`s; nothing is allocated once the arrays have grown.
+/// of m entries; `visit` O(entries visited). Storage: one array of a 16-byte cell per slot,
+/// holding heap entry number i and slot i's position, allocated once; an operation works on
+/// it through an unsafe buffer (one copy-on-write check per operation, not one per write).
 struct AgentHeap {
     /// A member and its key.
     struct Entry {
@@ -16,48 +17,77 @@ struct AgentHeap {
         var slot: Int32
     }
 
-    private var entries: ContiguousArray<Entry> = []
-    /// Index in `entries` of each slot's entry, or -1 when the slot is not in the heap.
-    private var position: ContiguousArray<Int32>
+    /// Cell i: the heap's i-th entry (`key`, `slot`; for i < count) and the index of slot i's
+    /// entry (`position`, -1 when slot i is not in the heap), packed in 16 bytes.
+    private struct Cell {
+        var key: Double
+        var slot: Int32
+        var position: Int32
+
+        var entry: Entry {
+            get { Entry(key: key, slot: slot) }
+            set {
+                key = newValue.key
+                slot = newValue.slot
+            }
+        }
+    }
+
+    private var cells: ContiguousArray<Cell>
+    private(set) var count = 0
 
     /// An empty heap for a group of `slots` agents.
     init(slots: Int) {
-        position = ContiguousArray(repeating: -1, count: slots)
+        cells = ContiguousArray(repeating: Cell(key: 0, slot: -1, position: -1), count: slots)
     }
 
-    var isEmpty: Bool { entries.isEmpty }
-    var count: Int { entries.count }
+    var isEmpty: Bool { count == 0 }
 
     /// The entry with the smallest key, the lowest slot among equal keys. O(1).
-    var first: Entry? { entries.first }
+    var first: Entry? { count > 0 ? cells[0].entry : nil }
 
     /// Whether `slot` is in the heap. O(1).
-    func contains(_ slot: Int) -> Bool { position[slot] >= 0 }
+    func contains(_ slot: Int) -> Bool { cells[slot].position >= 0 }
 
     /// Inserts `slot` with `key`, or changes its key if it is already in. O(log m).
     mutating func update(_ slot: Int, key: Double) {
-        let index = Int(position[slot])
+        let index = Int(cells[slot].position)
         if index < 0 {
-            entries.append(Entry(key: key, slot: Int32(slot)))
-            position[slot] = Int32(entries.count - 1)
-            siftUp(entries.count - 1)
+            let last = count
+            count += 1
+            cells.withUnsafeMutableBufferPointer { cells in
+                cells[last].entry = Entry(key: key, slot: Int32(slot))
+                cells[slot].position = Int32(last)
+                Self.siftUp(last, cells)
+            }
         } else {
-            let old = entries[index].key
-            entries[index].key = key
-            if key < old { siftUp(index) } else { siftDown(index) }
+            let n = count
+            cells.withUnsafeMutableBufferPointer { cells in
+                let old = cells[index].key
+                cells[index].key = key
+                if key < old { Self.siftUp(index, cells) } else { Self.siftDown(index, n, cells) }
+            }
         }
     }
 
     /// Removes `slot` if it is in the heap. O(log m).
     mutating func remove(_ slot: Int) {
-        let index = Int(position[slot])
+        let index = Int(cells[slot].position)
         guard index >= 0 else { return }
-        position[slot] = -1
-        let last = entries.removeLast()
-        guard index < entries.count else { return }
-        entries[index] = last
-        position[Int(last.slot)] = Int32(index)
-        if index > 0 && Self.precedes(last, entries[(index - 1) / 2]) { siftUp(index) } else { siftDown(index) }
+        count -= 1
+        let n = count
+        cells.withUnsafeMutableBufferPointer { cells in
+            cells[slot].position = -1
+            let last = cells[n].entry
+            guard index < n else { return }
+            cells[index].entry = last
+            cells[Int(last.slot)].position = Int32(index)
+            if index > 0 && Self.precedes(last, cells[(index - 1) / 2].entry) {
+                Self.siftUp(index, cells)
+            } else {
+                Self.siftDown(index, n, cells)
+            }
+        }
     }
 
     /// Visits entries in heap order (each before its descendants), skipping the descendants of
@@ -65,10 +95,10 @@ struct AgentHeap {
     /// own, so a caller that stops at a key bound sees exactly the entries within it, plus
     /// the frontier just beyond. No allocation: the walk follows the implicit tree.
     func visit(_ descend: (Entry) -> Bool) {
-        let n = entries.count
+        let n = count
         var i = 0
         while i < n {
-            if descend(entries[i]) && 2 * i + 1 < n {
+            if descend(cells[i].entry) && 2 * i + 1 < n {
                 i = 2 * i + 1
                 continue
             }
@@ -89,34 +119,33 @@ struct AgentHeap {
         a.key < b.key || (a.key == b.key && a.slot < b.slot)
     }
 
-    private mutating func siftUp(_ start: Int) {
+    private static func siftUp(_ start: Int, _ cells: UnsafeMutableBufferPointer<Cell>) {
         var i = start
-        let moving = entries[i]
+        let moving = cells[i].entry
         while i > 0 {
             let parent = (i - 1) / 2
-            guard Self.precedes(moving, entries[parent]) else { break }
-            entries[i] = entries[parent]
-            position[Int(entries[i].slot)] = Int32(i)
+            guard precedes(moving, cells[parent].entry) else { break }
+            cells[i].entry = cells[parent].entry
+            cells[Int(cells[i].entry.slot)].position = Int32(i)
             i = parent
         }
-        entries[i] = moving
-        position[Int(moving.slot)] = Int32(i)
+        cells[i].entry = moving
+        cells[Int(moving.slot)].position = Int32(i)
     }
 
-    private mutating func siftDown(_ start: Int) {
+    private static func siftDown(_ start: Int, _ n: Int, _ cells: UnsafeMutableBufferPointer<Cell>) {
         var i = start
-        let moving = entries[i]
-        let n = entries.count
+        let moving = cells[i].entry
         while true {
             var child = 2 * i + 1
             guard child < n else { break }
-            if child + 1 < n && Self.precedes(entries[child + 1], entries[child]) { child += 1 }
-            guard Self.precedes(entries[child], moving) else { break }
-            entries[i] = entries[child]
-            position[Int(entries[i].slot)] = Int32(i)
+            if child + 1 < n && precedes(cells[child + 1].entry, cells[child].entry) { child += 1 }
+            guard precedes(cells[child].entry, moving) else { break }
+            cells[i].entry = cells[child].entry
+            cells[Int(cells[i].entry.slot)].position = Int32(i)
             i = child
         }
-        entries[i] = moving
-        position[Int(moving.slot)] = Int32(i)
+        cells[i].entry = moving
+        cells[Int(moving.slot)].position = Int32(i)
     }
 }

@@ -4,7 +4,8 @@ import SimulationKernel
 ///
 /// ## The model the rule lives in
 ///
-/// Jobs arrive (the workload is drawn before the run and is the same for every strategy).
+/// Jobs arrive (the workload is drawn from streams of its own as the run goes, and is the
+/// same for every strategy).
 /// Each job is a small DAG of *steps*; each step has a task type, a size and a difficulty.
 /// A step becomes *ready* when all its predecessors have succeeded. A worker performs one
 /// step at a time, without pre-emption; an attempt takes
@@ -110,14 +111,18 @@ public enum NextStep: Sendable, Hashable {
 /// A read-only view of a running division-of-labour team, as an assignment rule sees it.
 ///
 /// Agents and steps are integer ids: agents `0..<agentCount` in the scenario's order
-/// (workers and reviewers), steps as the rule is given them. Nothing here allocates.
-/// Valid only during the call it is passed to.
+/// (workers and reviewers), steps as the rule is given them. The run keeps only a window of
+/// its jobs (see `TeamState`): a step can be asked about while its job goes on — every step
+/// the rule is given (`place`) or sees on the board — but a step whose job has ended may
+/// have been forgotten, and asking about one stops the run with a message. Nothing here
+/// allocates. Valid only during the call it is passed to.
 public struct TeamView {
     /// The current simulated time.
     public let now: Double
     let context: RuleContext
-    let agents: [TeamAgent]
-    let jobs: [TeamJob]
+    let agents: Table<TeamAgent>
+    let workload: LiveWorkload
+    let jobStates: Pool<TeamJob>
     let boardSteps: [Int32]
 
     /// The run's own strategy stream (seeded from the run's identity): draw from it for any
@@ -127,8 +132,15 @@ public struct TeamView {
     /// The number of agents, workers and reviewers; agent ids are `0..<agentCount`.
     public var agentCount: Int { agents.count }
 
+    /// `step`, checked to be in the run's window.
+    func known(_ step: Int) -> Int {
+        precondition(workload.isKept(step), "assignment rule '\(context.name)' asked about step \(step), "
+                     + "which the run no longer keeps (its job has ended) or has not drawn yet")
+        return step
+    }
+
     /// The workers capable of `step` (skill > 0 for its task type), in id order.
-    public func capableAgents(for step: Int) -> [Int32] { context.capable[Int(context.stepType[step])] }
+    public func capableAgents(for step: Int) -> [Int32] { context.capable[taskType(of: step)] }
 
     /// Whether `agent` is doing nothing now (not attempting a step, not reviewing).
     public func isIdle(_ agent: Int) -> Bool { agents[agent].isIdle }
@@ -147,35 +159,35 @@ public struct TeamView {
     /// The probability that `agent`'s attempt at `step` is correct (0 if it cannot do it).
     public func successProbability(step: Int, agent: Int) -> Double {
         DivisionOfLabourScenario.successProbability(
-            agents[agent].profile, type: Int(context.stepType[step]), difficulty: context.stepDifficulty[step],
+            agents[agent].profile, type: taskType(of: step), difficulty: workload.stepDifficulty[known(step)],
             sensitivity: context.skillSensitivity)
     }
 
     /// The time `agent`'s attempt at `step` takes (`size / (speed · skill)`; infinite if it
     /// cannot do it).
     public func plannedDuration(step: Int, agent: Int) -> Double {
-        DivisionOfLabourScenario.duration(agents[agent].profile, type: Int(context.stepType[step]),
-                                          size: context.stepSize[step])
+        DivisionOfLabourScenario.duration(agents[agent].profile, type: taskType(of: step),
+                                          size: workload.stepSize[known(step)])
     }
 
     /// The task type of `step`, an index into the scenario's `taskTypes`.
-    public func taskType(of step: Int) -> Int { Int(context.stepType[step]) }
+    public func taskType(of step: Int) -> Int { Int(workload.stepType[known(step)]) }
 
     /// Whether `agent` is a worker with skill > 0 for `step`'s task type.
     public func canDo(agent: Int, step: Int) -> Bool {
-        agents[agent].profile.role == .worker && agents[agent].profile.skills[Int(context.stepType[step])] > 0
+        agents[agent].profile.role == .worker && agents[agent].profile.skills[taskType(of: step)] > 0
     }
 
     /// The steps waiting on the board, oldest first (in the order they became ready);
     /// steps of abandoned jobs are skipped. A lazy view: iterating allocates nothing.
-    public var board: WaitingSteps { WaitingSteps(steps: boardSteps, context: context, jobs: jobs) }
+    public var board: WaitingSteps { WaitingSteps(steps: boardSteps, workload: workload, jobStates: jobStates) }
 }
 
 /// The live steps on the board, oldest first: a lazy sequence over the board's array.
 public struct WaitingSteps: Sequence {
     let steps: [Int32]
-    let context: RuleContext
-    let jobs: [TeamJob]
+    let workload: LiveWorkload
+    let jobStates: Pool<TeamJob>
 
     public struct Iterator: IteratorProtocol {
         let base: WaitingSteps
@@ -185,7 +197,12 @@ public struct WaitingSteps: Sequence {
             while index < base.steps.count {
                 let step = Int(base.steps[index])
                 index += 1
-                if !base.jobs[Int(base.context.stepJob[step])].ended { return step }
+                // As `TeamState.isLive`: a released step belongs to an ended job.
+                let workload = base.workload
+                if step >= workload.firstLiveStep && workload.stepSlot[step] >= 0
+                    && !IdColumn(workload.jobSlot, base.jobStates)[Int(workload.stepJob[step])].ended {
+                    return step
+                }
             }
             return nil
         }
@@ -202,20 +219,12 @@ final class RuleContext {
     let random: RandomStream
     /// Capable workers per task type, in id order (the model's `capable`).
     let capable: [[Int32]]
-    let stepType: [Int32]
-    let stepJob: [Int32]
-    let stepSize: [Double]
-    let stepDifficulty: [Double]
     let skillSensitivity: Double
 
-    init(name: String, random: RandomStream, capable: [[Int32]], workload: Workload, skillSensitivity: Double) {
+    init(name: String, random: RandomStream, capable: [[Int32]], skillSensitivity: Double) {
         self.name = name
         self.random = random
         self.capable = capable
-        stepType = workload.stepType
-        stepJob = workload.stepJob
-        stepSize = workload.stepSize
-        stepDifficulty = workload.stepDifficulty
         self.skillSensitivity = skillSensitivity
     }
 }

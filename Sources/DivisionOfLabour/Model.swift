@@ -8,7 +8,9 @@ public enum TeamEvent: Sendable {
     case attemptDone(agent: Int32)
     /// The reviewer finishes its current review.
     case reviewDone(agent: Int32)
-    /// Contract net: the announcement of a step reaches the agents, who bid.
+    /// Contract net: the announcement of a step reaches the agents, who bid. If the step is
+    /// live then, exactly one `awarded` follows, and the model holds the step until it comes
+    /// (`TeamState.hold`), so the award finds its values should its job end meanwhile.
     case announce(step: Int32)
     /// Contract net: the award of a step reaches the winning agent.
     case awarded(step: Int32, agent: Int32)
@@ -17,6 +19,11 @@ public enum TeamEvent: Sendable {
 }
 
 /// One run: the shared state (`team`) and the strategy that decides (`policy`).
+///
+/// Each arrival draws the next job (`TeamState.drawNextJob`) and schedules its arrival, so
+/// one arrival is pending at a time; every reference to a step that needs its values after its
+/// job may end is held and released here or in `TeamState` (attempts and reviews, agents'
+/// queues, contract-net messages), so a job is released exactly when nothing needs it.
 ///
 /// The model applies what does not depend on the strategy — arrivals, attempts and their
 /// outcomes, retries, abandoned jobs, reviews — and asks the policy at each decision. The
@@ -32,23 +39,31 @@ struct TeamModel<Policy: TeamPolicy>: EventHandler {
         case .arrival(let job): arrive(Int(job), &sim)
         case .attemptDone(let agent): finishAttempt(Int(agent), &sim)
         case .reviewDone(let agent): finishReview(Int(agent), &sim)
-        case .announce, .awarded, .poll: policy.handle(event, &team, &sim)
+        case .announce(let step):
+            // An announcement of a live step is answered by exactly one award (contract net):
+            // the step is held in between, so that the award still finds its data should the
+            // job end meanwhile.
+            let live = team.isLive(Int(step))
+            policy.handle(event, &team, &sim)
+            if live { team.hold(Int(step)) }
+        case .awarded(let step, _):
+            policy.handle(event, &team, &sim)
+            team.release(Int(step))
+        case .poll: policy.handle(event, &team, &sim)
         }
     }
 
+    /// Job `job` (the newest drawn) arrives; the next one is drawn and its arrival scheduled.
     mutating func arrive(_ job: Int, _ sim: inout Simulation<TeamEvent>) {
         team.arrived += 1
-        let workload = team.workload
-        let first = Int(workload.firstStep[job])
-        let template = team.scenario.workflows[Int(workload.workflow[job])].steps
-        team.jobs.append(TeamJob(remainingSteps: Int32(template.count)))
-        for (offset, step) in template.enumerated() {
-            team.steps[first + offset].remainingPredecessors = Int32(step.predecessors.count)
+        let first = Int(team.workload.firstStep[job])
+        let workflow = Int(team.workload.workflow[job])
+        let template = Int(team.templates.start[workflow])
+        let count = Int(team.templates.start[workflow + 1]) - template
+        if team.drawNextJob() {
+            sim.schedule(.arrival(Int32(job + 1)), at: team.workload.arrival[job + 1])
         }
-        if job + 1 < workload.jobCount {
-            sim.schedule(.arrival(Int32(job + 1)), at: workload.arrival[job + 1])
-        }
-        for (offset, step) in template.enumerated() where step.predecessors.isEmpty {
+        for offset in 0..<count where team.templates.predecessorCount[template + offset] == 0 {
             makeReady(first + offset, &sim)
         }
     }
@@ -66,10 +81,9 @@ struct TeamModel<Policy: TeamPolicy>: EventHandler {
         team.agents[a].busyTime += duration
         team.agents[a].current = -1
         let attempt = Int(team.steps[step].attempts)
-        let type = Int(team.workload.stepType[step])
-        let p = team.scenario.successProbability(
-            team.agents[a].profile, type: type, difficulty: team.workload.stepDifficulty[step])
-        team.steps[step].lastCorrect = team.workload.outcome[step * team.workload.maxAttempts + attempt] < p
+        // An attempt that cannot fail draws no outcome (`WorkloadGenerator.drawsOutcomes`).
+        team.steps[step].lastCorrect = team.generator.drawsOutcomes
+            ? team.workload.outcome[step, attempt] < team.successProbability(step, agent: a) : true
         team.steps[step].lastAgent = Int32(a)
         team.steps[step].lastDuration = duration
         policy.workerStopped(a, &team)
@@ -88,8 +102,14 @@ struct TeamModel<Policy: TeamPolicy>: EventHandler {
         team.startReview(r, &sim)
     }
 
-    /// Applies the known outcome of a step's latest attempt.
+    /// Applies the known outcome of a step's latest attempt, and releases the attempt's hold
+    /// on the step (`TeamState.start`).
     mutating func resolve(_ step: Int, _ sim: inout Simulation<TeamEvent>) {
+        applyOutcome(step, &sim)
+        team.release(step)
+    }
+
+    mutating func applyOutcome(_ step: Int, _ sim: inout Simulation<TeamEvent>) {
         let job = Int(team.workload.stepJob[step])
         guard !team.jobs[job].ended else {
             team.wastedWork += team.steps[step].lastDuration   // work for an abandoned job
@@ -105,9 +125,9 @@ struct TeamModel<Policy: TeamPolicy>: EventHandler {
                 return
             }
             let first = Int(team.workload.firstStep[job])
-            let offset = step - first
-            for next in team.successors[Int(team.workload.workflow[job])][offset] {
-                let s = first + Int(next)
+            let index = Int(team.templates.start[Int(team.workload.workflow[job])]) + step - first
+            for k in Int(team.templates.successorStart[index])..<Int(team.templates.successorStart[index + 1]) {
+                let s = first + Int(team.templates.successors[k])
                 team.steps[s].remainingPredecessors -= 1
                 if team.steps[s].remainingPredecessors == 0 { makeReady(s, &sim) }
             }

@@ -136,6 +136,19 @@ public struct DivisionOfLabourScenario: Sendable, Equatable {
         self.eventBudget = eventBudget
     }
 
+    /// Whether no attempt can fail: the skill sensitivity is finite, difficulty is a constant
+    /// (within 0…1 as drawn) no greater than any worker's skill for a type it can do, and every
+    /// worker's reliability is 1 — so every success probability is exactly 1 (see
+    /// `successProbability(reliability:skill:difficulty:sensitivity:)`), above every outcome
+    /// uniform in [0, 1).
+    var everyAttemptSucceeds: Bool {
+        guard skillSensitivity.isFinite, case .constant(let value) = difficulty else { return false }
+        let drawn = min(max(value, 0), 1)
+        return agents.allSatisfy { agent in
+            agent.role != .worker || (agent.reliability >= 1 && agent.skills.allSatisfy { $0 <= 0 || drawn <= $0 })
+        }
+    }
+
     /// Probability that `agent` performs a step of `type` and `difficulty` correctly.
     @inlinable
     public func successProbability(_ agent: AgentProfile, type: Int, difficulty: Double) -> Double {
@@ -152,14 +165,33 @@ public struct DivisionOfLabourScenario: Sendable, Equatable {
     /// `sensitivity` (shared with `TeamView`, so both compute the same value).
     @inlinable
     static func successProbability(_ agent: AgentProfile, type: Int, difficulty: Double, sensitivity: Double) -> Double {
-        let skill = agent.skills[type]
+        successProbability(reliability: agent.reliability, skill: agent.skills[type], difficulty: difficulty,
+                           sensitivity: sensitivity)
+    }
+
+    /// The success probability of an agent of `reliability` and `skill` at a step of
+    /// `difficulty`: what every form above computes, with the same operations.
+    @inlinable
+    static func successProbability(reliability: Double, skill: Double, difficulty: Double, sensitivity: Double)
+        -> Double
+    {
         guard skill > 0 else { return 0 }
-        return agent.reliability * exp(-sensitivity * max(0, difficulty - skill))
+        let excess = max(0, difficulty - skill)
+        // Within the agent's skill, exp(−sensitivity · 0) is exactly 1 (sensitivity finite):
+        // the same value without the call.
+        guard excess != 0 || !sensitivity.isFinite else { return reliability }
+        return reliability * exp(-sensitivity * excess)
     }
 
     /// `duration(_:type:size:)`, which depends on the agent only.
     @inlinable
     static func duration(_ agent: AgentProfile, type: Int, size: Double) -> Double {
-        size / (agent.speed * agent.skills[type])
+        duration(speed: agent.speed, skill: agent.skills[type], size: size)
+    }
+
+    /// The time an agent of `speed` and `skill` takes for a step of `size`.
+    @inlinable
+    static func duration(speed: Double, skill: Double, size: Double) -> Double {
+        size / (speed * skill)
     }
 }

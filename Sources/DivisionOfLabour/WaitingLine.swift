@@ -42,10 +42,16 @@ struct WaitingLine {
             if isValid(entries[head]) { return entries[head] }
             head += 1
         }
-        entries.removeAll(keepingCapacity: true)
-        head = 0
+        if head > 0 {
+            entries.removeAll(keepingCapacity: true)
+            head = 0
+        }
         return nil
     }
+
+    /// Whether the line holds no entry at all, valid or not (then `first(where:)` is nil and
+    /// changes nothing). O(1), without a mutating access.
+    var isEmpty: Bool { head == entries.count }
 
     /// Removes the entry `first(where:)` returned. Amortised O(1).
     mutating func removeFirst() {

@@ -53,9 +53,45 @@ public struct Summary: Sendable, Equatable {
 /// Single-sample helpers used by the families when they score a run.
 public enum Sample {
     /// The `fraction`-quantile (0…1) by linear interpolation between order statistics
-    /// (`gsl_stats_quantile_from_sorted_data`, Hyndman–Fan type 7). NaN for an empty sample.
+    /// (Hyndman–Fan type 7, as `gsl_stats_quantile_from_sorted_data`). NaN for an empty sample.
+    ///
+    /// By selection instead of sorting: type 7 needs the order statistics x₍ₗ₎ and x₍ₗ₊₁₎ with
+    /// l = ⌊fraction · (n − 1)⌋. `gsl_stats_select` (GSL's quickselect, Numerical Recipes'
+    /// `select`) finds x₍ₗ₎ in a copy of the values and leaves the copy partitioned around it,
+    /// every value after position l at least x₍ₗ₎, so x₍ₗ₊₁₎ is the smallest of those. The two
+    /// are combined with exactly the arithmetic of `gsl_stats_quantile_from_sorted_data`
+    /// (GSL 2.7.1): index = fraction · (n − 1), l = (int) index, δ = index − l, result
+    /// x₍ₗ₎ when l = n − 1, else (1 − δ) · x₍ₗ₎ + δ · x₍ₗ₊₁₎ — so the result is the same double
+    /// as sorting and interpolating (StatisticsTests checks it bit for bit, ties included).
+    ///
+    /// Complexity: O(n) expected time (quickselect, then one pass for the minimum) instead of
+    /// O(n log n); memory: one copy of the values (8 bytes each), which the selection reorders.
+    /// An exact quantile needs every value: callers keep the whole sample (8 bytes a value).
+    ///
+    /// A sample with a NaN has no order for selection to respect; it is sorted and
+    /// interpolated as before (`sortedQuantile`), so its result does not change either.
     public static func quantile(_ values: [Double], _ fraction: Double) -> Double {
+        precondition(fraction >= 0 && fraction <= 1, "quantile fraction \(fraction) outside 0…1")
         guard !values.isEmpty else { return .nan }
+        GSL.prepare()
+        if values.contains(where: \.isNaN) { return sortedQuantile(values, fraction) }
+        var data = values
+        return data.withUnsafeMutableBufferPointer { buffer in
+            let n = buffer.count
+            let index = fraction * Double(n - 1)
+            let lhs = Int(index)                 // C's (int) index: truncation toward zero
+            let delta = index - Double(lhs)
+            let low = gsl_stats_select(buffer.baseAddress, 1, n, lhs)
+            if lhs == n - 1 { return low }
+            var high = buffer[lhs + 1]
+            for i in (lhs + 2)..<n where buffer[i] < high { high = buffer[i] }
+            return (1 - delta) * low + delta * high
+        }
+    }
+
+    /// The type-7 quantile of `values` sorted whole (Swift's `sorted()`, then
+    /// `gsl_stats_quantile_from_sorted_data`): O(n log n), for samples with NaN.
+    static func sortedQuantile(_ values: [Double], _ fraction: Double) -> Double {
         let sorted = values.sorted()
         return sorted.withUnsafeBufferPointer {
             gsl_stats_quantile_from_sorted_data($0.baseAddress, 1, $0.count, fraction)

@@ -48,7 +48,7 @@ struct LeastLoadedPolicy: TeamPolicy {
 
     mutating func workerFree(_ a: Int, _ team: inout TeamState, _ sim: inout Simulation<TeamEvent>) {
         var oldest: (type: Int, entry: WaitingLine.Entry)?
-        for type in lines.indices where groups.group(of: a, type: type) >= 0 {
+        for type in lines.indices where groups.group(of: a, type: type) >= 0 && !lines[type].isEmpty {
             if let entry = lines[type].first(where: { team.isWaiting($0) }),
                oldest == nil || entry.ticket < oldest!.entry.ticket {
                 oldest = (type, entry)

@@ -18,14 +18,16 @@ struct RulePolicy<Rule: AssignmentRule>: TeamPolicy {
 
     init(rule: Rule, name: String, _ team: TeamState) {
         self.rule = rule
-        context = RuleContext(name: name, random: team.random, capable: team.capable, workload: team.workload,
+        context = RuleContext(name: name, random: team.random, capable: team.capable,
                               skillSensitivity: team.scenario.skillSensitivity)
     }
 
-    /// What the rule sees now. A temporary of the statement that calls the rule, so the
-    /// arrays it shares with the run are released before the run changes them.
+    /// What the rule sees now. A temporary of the statement that calls the rule: it shares
+    /// the run's storage (agents, the jobs kept, the board), which the run changes only after
+    /// the call, and the board array is released before the run appends to it.
     func view(_ team: TeamState, at now: Double) -> TeamView {
-        TeamView(now: now, context: context, agents: team.agents, jobs: team.jobs, boardSteps: board)
+        TeamView(now: now, context: context, agents: team.agents, workload: team.workload, jobStates: team.jobStates,
+                 boardSteps: board)
     }
 
     /// `step` is ready: the rule places it.
@@ -63,8 +65,11 @@ struct RulePolicy<Rule: AssignmentRule>: TeamPolicy {
         case .ownQueue:
             team.serveOwnQueue(a, &sim)
         case .board(let step):
-            guard team.steps.indices.contains(step) else { ruleFailure("next(for: \(a)) returned \(decision): no such step") }
-            checkAgent(a, canDo: step, team, "next(for: \(a)) returned \(decision)")
+            guard step >= 0 && step < team.workload.stepCount else {
+                ruleFailure("next(for: \(a)) returned \(decision): no such step")
+            }
+            // A released step belongs to an ended job, so it is not on the board.
+            if team.workload.isKept(step) { checkAgent(a, canDo: step, team, "next(for: \(a)) returned \(decision)") }
             guard let taken = takeFromBoard(step, team) else {
                 ruleFailure("next(for: \(a)) returned \(decision), but step \(step) is not waiting on the board")
             }
