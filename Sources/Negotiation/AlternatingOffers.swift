@@ -18,14 +18,17 @@ struct AlternatingOffers {
     /// Subgame-perfect plans of `rubinstein` agents (bilateral only), by turn.
     var plan: RubinsteinPlan?
 
-    init(domain: NegotiationDomain, tactics: [Tactic], deadline: Int, perOffer: Bool, stream: StrategyStream,
-         recordTrace: Bool) {
+    /// `ascending`: `domain.ascendingOutcomes()`.
+    init(domain: NegotiationDomain, tactics: [Tactic], ascending: [[Int32]], deadline: Int, perOffer: Bool,
+         stream: StrategyStream, recordTrace: Bool) {
         self.domain = domain
         self.deadline = deadline
         self.perOffer = perOffer
         self.stream = stream
         self.recordTrace = recordTrace
-        agents = tactics.enumerated().map { Negotiator(agent: $0.offset, tactic: $0.element, domain: domain) }
+        agents = tactics.indices.map {
+            Negotiator(agent: $0, tactic: tactics[$0], domain: domain, ascending: ascending[$0])
+        }
         if tactics.contains(.rubinstein) {
             plan = RubinsteinPlan(domain: domain, turns: turns, exponent: agreementExponent(offeredAt:))
         }

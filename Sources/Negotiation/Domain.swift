@@ -196,6 +196,14 @@ public struct NegotiationDomain: Sendable {
     }
 
     @inlinable public func utility(_ agent: Int, _ outcome: Int) -> Double { utilities[agent][outcome] }
+
+    /// Every agent's rational outcomes (utility ≥ its reserved value) by ascending utility, ties
+    /// by outcome index (`Negotiator.ascending`): what its negotiator searches, and for the
+    /// first agent where the frontier's sweep order starts (`BargainingSolutions`). Made once
+    /// per run by the protocols with negotiators and handed to both.
+    func ascendingOutcomes() -> [[Int32]] {
+        (0..<agentCount).map { Negotiator.ascending(utilities[$0], atLeast: reserved[$0]) }
+    }
 }
 
 /// How to draw a random domain (per replication, from the workload stream `domain`, so

@@ -38,6 +38,9 @@ public enum NegotiationProtocol: Sendable, Equatable {
             .nashArbitrator
         },
     ]
+
+    /// Whether the protocol's agents are `Negotiator`s (all but the arbitrator's).
+    var hasNegotiators: Bool { self != .nashArbitrator }
 }
 
 /// Runs negotiations.
@@ -60,10 +63,13 @@ public enum NegotiationFamily {
     ) -> Outcome {
         let domain = scenario.domain(streams: workload)
         var meter = EventMeter(budget: scenario.eventBudget, deadline: wallClock)
-        let result = negotiate(domain, tactics: scenario.agents.map { $0.tactic }, deadline: scenario.deadline,
-                               protocol: `protocol`, stream: StrategyStream(strategy), recordTrace: recordTrace,
-                               meter: &meter)
-        let metrics = NegotiationMetrics.score(result, domain: domain, solutions: BargainingSolutions(domain))
+        // The agents' sorted outcomes, made once for the negotiators and the frontier.
+        let ascending = `protocol`.hasNegotiators ? domain.ascendingOutcomes() : []
+        let result = negotiate(domain, tactics: scenario.agents.map { $0.tactic }, ascending: ascending,
+                               deadline: scenario.deadline, protocol: `protocol`, stream: StrategyStream(strategy),
+                               recordTrace: recordTrace, meter: &meter)
+        let solutions = BargainingSolutions(domain, firstAgentAscending: ascending.first)
+        let metrics = NegotiationMetrics.score(result, domain: domain, solutions: solutions)
         return Outcome(result: result, metrics: metrics)
     }
 
@@ -73,23 +79,26 @@ public enum NegotiationFamily {
         stream: RandomStream, recordTrace: Bool = false
     ) -> NegotiationResult {
         var meter = EventMeter(budget: .max)
-        return negotiate(domain, tactics: tactics, deadline: deadline, protocol: `protocol`, stream: StrategyStream(stream),
+        return negotiate(domain, tactics: tactics, ascending: `protocol`.hasNegotiators ? domain.ascendingOutcomes() : [],
+                         deadline: deadline, protocol: `protocol`, stream: StrategyStream(stream),
                          recordTrace: recordTrace, meter: &meter)
     }
 
-    /// One negotiation on a given domain, its actions counted by `meter`.
+    /// One negotiation on a given domain, its actions counted by `meter`; `ascending` is
+    /// `domain.ascendingOutcomes()` when the protocol has negotiators (else unused).
     static func negotiate(
-        _ domain: NegotiationDomain, tactics: [Tactic], deadline: Int, protocol: NegotiationProtocol,
+        _ domain: NegotiationDomain, tactics: [Tactic], ascending: [[Int32]], deadline: Int, protocol: NegotiationProtocol,
         stream: StrategyStream, recordTrace: Bool, meter: inout EventMeter
     ) -> NegotiationResult {
         var stream = stream
         switch `protocol` {
         case .alternatingOffers, .offerPerStep:
-            var session = AlternatingOffers(domain: domain, tactics: tactics, deadline: deadline,
+            var session = AlternatingOffers(domain: domain, tactics: tactics, ascending: ascending, deadline: deadline,
                                             perOffer: `protocol` == .offerPerStep, stream: stream, recordTrace: recordTrace)
             return session.run(meter: &meter)
         case .singleText:
-            return singleText(domain, tactics: tactics, deadline: deadline, stream: stream.stream(), meter: &meter)
+            return singleText(domain, tactics: tactics, ascending: ascending, deadline: deadline, stream: stream.stream(),
+                              meter: &meter)
         case .nashArbitrator:
             let n = domain.agentCount
             guard let nash = BargainingSolutions.nash(domain) else {

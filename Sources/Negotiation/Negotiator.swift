@@ -37,14 +37,15 @@ struct Negotiator {
     /// Random tactic: the outcome drawn when deciding whether to accept, offered if it does not.
     var pendingRandomOffer: Int?
 
-    init(agent: Int, tactic: Tactic, domain: NegotiationDomain) {
+    /// `ascending`: the agent's entry of `domain.ascendingOutcomes()`.
+    init(agent: Int, tactic: Tactic, domain: NegotiationDomain, ascending: [Int32]) {
         self.agent = agent
         self.tactic = tactic
         let preferences = domain.preferences[agent]
         let utility = domain.utilities[agent]
         self.utility = utility
         let reserved = preferences.reserved
-        ascending = Self.ascending(utility, atLeast: reserved)
+        self.ascending = ascending
         // Per issue, the last value with the highest table entry and the first with the
         // lowest; the outcome of those values (as `OutcomeSpace.index(of:)` adds them up).
         let strides = domain.space.strides
@@ -67,31 +68,61 @@ struct Negotiator {
 
     /// The outcomes with `utility` ≥ `reserved`, by ascending utility, ties by outcome index.
     ///
-    /// Up to 64 of them are placed by rank, counted branch-free: an outcome's rank is the
-    /// number of lower-index outcomes with a utility ≤ its own plus the number of higher-index
-    /// ones with a lower utility (O(r²) comparisons, cheaper than a sort's mispredicted
-    /// branches at this size); more are sorted as (utility, outcome) pairs, O(r log r). Both
-    /// give the one order of the comparison (utility, then index).
+    /// Up to 64 of them are bucket-sorted: r outcomes go, in index order, to r buckets evenly
+    /// spaced between the lowest and the highest utility (a stable counting sort; the bucket,
+    /// ⌊(u − lowest) · (r − 1)/(highest − lowest)⌋, never decreases as u grows, since rounding
+    /// is monotone), then an insertion sort by (utility, index) orders each bucket, moving an
+    /// outcome only past higher utilities. The insertion sort makes the order exact whatever
+    /// the buckets; they only make it cheap (about one comparison per outcome when utilities
+    /// are spread, r²/4 moves at worst). More are sorted as (utility, outcome) pairs,
+    /// O(r log r). Both give the one order of the comparison (utility, then index).
     static func ascending(_ utility: [Double], atLeast reserved: Double) -> [Int32] {
         let m = utility.count
         return withUnsafeTemporaryAllocation(of: Int32.self, capacity: m) { outcomes in
+            // Every outcome is written at the next place and kept when rational (no branch on it).
             var r = 0
-            for o in 0..<m where utility[o] >= reserved {
-                outcomes[r] = Int32(o)
-                r += 1
+            var lowest = Double.infinity, highest = -Double.infinity
+            utility.withUnsafeBufferPointer { utility in
+                for o in 0..<m {
+                    let u = utility[o], rational = u >= reserved
+                    outcomes[r] = Int32(truncatingIfNeeded: o)
+                    r &+= rational ? 1 : 0
+                    lowest = rational && u < lowest ? u : lowest
+                    highest = rational && u > highest ? u : highest
+                }
             }
             if r <= 64 {
-                return withUnsafeTemporaryAllocation(of: Double.self, capacity: r) { v in
-                    for k in 0..<r { v[k] = utility[Int(outcomes[k])] }
+                // Buckets per utility; without a finite factor (one outcome, equal or infinite
+                // utilities) everything goes to bucket 0 and the insertion sort does the work.
+                let span = highest - lowest, factor = Double(max(r - 1, 0)) / span
+                let spread = span.isFinite && factor.isFinite
+                return withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * r + 1) { scratch in
+                    let bucket = UnsafeMutableBufferPointer(rebasing: scratch[0 ..< r])
+                    // starts[b]: where bucket b's outcomes go next.
+                    let starts = UnsafeMutableBufferPointer(rebasing: scratch[r ..< 2 * r + 1])
+                    starts.initialize(repeating: 0)
+                    for k in 0..<r {
+                        // (u − lowest) · factor is in [0, r − 1] up to rounding: the clamp is for that.
+                        let b = spread ? min(Int32((utility[Int(outcomes[k])] - lowest) * factor), Int32(r - 1)) : 0
+                        bucket[k] = b
+                        starts[Int(b) + 1] &+= 1
+                    }
+                    for b in 0..<r { starts[b + 1] &+= starts[b] }
                     var ordered = filledArray(Int32(0), count: r)
                     ordered.withUnsafeMutableBufferPointer { placed in
                         for k in 0..<r {
-                            let x = v[k]
-                            var rank = 0
-                            // Bool → 0 or 1 by its bits: a conditional here compiles to a branch.
-                            for j in 0..<k { rank &+= Int(unsafeBitCast(v[j] <= x, to: UInt8.self)) }
-                            for j in (k + 1)..<r { rank &+= Int(unsafeBitCast(v[j] < x, to: UInt8.self)) }
-                            placed[rank] = outcomes[k]
+                            let b = Int(bucket[k])
+                            placed[Int(starts[b])] = outcomes[k]
+                            starts[b] &+= 1
+                        }
+                        for k in 1..<max(r, 1) {
+                            let o = placed[k], u = utility[Int(o)]
+                            var j = k
+                            while j > 0 && utility[Int(placed[j - 1])] > u {
+                                placed[j] = placed[j - 1]
+                                j -= 1
+                            }
+                            placed[j] = o
                         }
                     }
                     return ordered

@@ -4,10 +4,13 @@ import SimulationKernel
 extension NegotiationFamily {
     /// Single-text mediation (see `NegotiationProtocol.singleText`). The mediator's draws
     /// come from `stream`: the first text, then per round an issue and a new value for it.
-    static func singleText(_ domain: NegotiationDomain, tactics: [Tactic], deadline: Int,
+    /// `ascending`: `domain.ascendingOutcomes()`.
+    static func singleText(_ domain: NegotiationDomain, tactics: [Tactic], ascending: [[Int32]], deadline: Int,
                            stream: RandomStream, meter: inout EventMeter) -> NegotiationResult {
         let n = domain.agentCount
-        let agents = tactics.enumerated().map { Negotiator(agent: $0.offset, tactic: $0.element, domain: domain) }
+        let agents = tactics.indices.map {
+            Negotiator(agent: $0, tactic: tactics[$0], domain: domain, ascending: ascending[$0])
+        }
         let space = domain.space
         var text = stream.integer(below: domain.outcomeCount)
         var adoptedRound = 0

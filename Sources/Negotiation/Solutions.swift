@@ -4,9 +4,11 @@
 ///
 /// Cost, for n agents and m outcomes of which r are rational and f on the frontier: the
 /// rational filter, the Nash solution and the best utilities O(n·m); the frontier (see
-/// `paretoFrontier`) O(n·r log r) for up to three agents; for more, O(n·r log r) and a k-d
-/// tree query per rational outcome, O(n·r·f) in the worst case (quadratic when most outcomes
-/// are on the frontier) but far less in practice; Kalai–Smorodinsky and egalitarian O(n·f).
+/// `paretoFrontier`) O(n·r log r) for up to three agents (its sort is the first agent's
+/// sorted outcomes, shared with that agent's negotiator: `paretoFrontier(ascending:…)`); for
+/// more, O(n·r log r) and a k-d tree query per rational outcome, O(n·r·f) in the worst case
+/// (quadratic when most outcomes are on the frontier) but far less in practice;
+/// Kalai–Smorodinsky and egalitarian O(n·f).
 /// Utilities are assumed finite (the scenario reader admits only weights and table entries
 /// in [0, 1]).
 public struct BargainingSolutions: Sendable {
@@ -23,13 +25,26 @@ public struct BargainingSolutions: Sendable {
     /// Maximises minᵢ (uᵢ − rᵢ) on the frontier (egalitarian).
     public let egalitarian: Int?
 
-    public init(_ domain: NegotiationDomain) {
+    public init(_ domain: NegotiationDomain) { self.init(domain, firstAgentAscending: nil) }
+
+    /// `firstAgentAscending`: the first agent's rational outcomes by ascending utility, ties by
+    /// index (`Negotiator.ascending`), when the caller has them already (the negotiators of a
+    /// run, which search them); up to three agents, the frontier is swept in an order derived
+    /// from them (`paretoFrontier(ascending:utilities:reserved:)`), and they are computed here
+    /// when not given.
+    init(_ domain: NegotiationDomain, firstAgentAscending: [Int32]?) {
         let n = domain.agentCount
         let reserved = domain.reserved
         let utilities = domain.utilities
         let rational = Self.rational(domain)
         nash = Self.nash(rational, utilities: utilities, reserved: reserved)
-        let frontier = Self.paretoFrontier(of: rational, utilities: utilities)
+        let frontier: [Int]
+        if (1...3).contains(n) {
+            let first = firstAgentAscending ?? Negotiator.ascending(utilities[0], atLeast: reserved[0])
+            frontier = Self.paretoFrontier(ascending: first, utilities: utilities, reserved: reserved)
+        } else {
+            frontier = Self.paretoFrontier(of: rational, utilities: utilities)
+        }
         pareto = frontier
 
         // Each agent's best rational utility (its reserved value when none is rational): the
@@ -200,6 +215,85 @@ public struct BargainingSolutions: Sendable {
                 }
             }
         }
+    }
+
+    /// The frontier of one to three agents, the same outcomes as `paretoFrontier(of:utilities:)`
+    /// of the rational outcomes, from `first`: the first agent's rational outcomes by ascending
+    /// utility, ties by index (`Negotiator.ascending`). Read backwards and restricted to the
+    /// outcomes rational for every agent, that list is the sweep's order (the utility vectors
+    /// lexicographically descending, then the index ascending) except within a group of equal
+    /// first utilities, which it has by descending index; an insertion sort by the whole order
+    /// puts such groups right and only compares each outcome with its predecessor otherwise
+    /// (O(r) without ties; the order is total, so the result is the one sorted order). Then
+    /// the same sweep. O(n·r) besides `first`, which the negotiators of a run need anyway.
+    static func paretoFrontier(ascending first: [Int32], utilities: [[Double]], reserved: [Double]) -> [Int] {
+        let d = utilities.count
+        let m = utilities[0].count
+        let capacity = first.count
+        // Scratch: the candidates' vectors in sweep order, row-major (row j's coordinate i at
+        // j·d + i), one more row for the candidate being placed; their outcomes; the verdicts
+        // by sweep position and by outcome.
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: (capacity + 1) * d) { rows in
+            withUnsafeTemporaryAllocation(of: Int32.self, capacity: capacity + 1) { order in
+                // The outcomes rational for every agent, first utility descending: each is
+                // written at the next row and kept there when rational (no branch on it).
+                var r = 0
+                for k in stride(from: capacity - 1, through: 0, by: -1) {
+                    let o = Int(first[k])
+                    var rational = true
+                    for i in 0..<d {
+                        let u = utilities[i][o]
+                        rows[r * d + i] = u
+                        rational = rational && (i == 0 || u >= reserved[i])
+                    }
+                    order[r] = first[k]
+                    r += rational ? 1 : 0
+                }
+                guard r > 1 else { return (0..<r).map { Int(order[$0]) } }
+                // Insertion sort by the sweep order: row j goes before row j − 1 only within a
+                // group of equal first utilities.
+                for k in 1..<r {
+                    var j = k
+                    while j > 0 && Self.precedes(rows, d, j, Int(order[j]), j - 1, Int(order[j - 1])) {
+                        for i in 0..<d { rows.swapAt((j - 1) * d + i, j * d + i) }
+                        order.swapAt(j - 1, j)
+                        j -= 1
+                    }
+                }
+                return withUnsafeTemporaryAllocation(of: Bool.self, capacity: r + m) { flags in
+                    flags.initialize(repeating: false)
+                    var keep = UnsafeMutableBufferPointer(rebasing: flags[0 ..< r])   // by sweep position
+                    let p = UnsafeBufferPointer(rebasing: rows[0 ..< r * d])
+                    switch d {
+                    case 1: sweep1(p, &keep)
+                    case 2: sweep2(p, &keep)
+                    default: sweep3(p, &keep)
+                    }
+                    let onFrontier = UnsafeMutableBufferPointer(rebasing: flags[r ..< r + m])   // by outcome
+                    var count = 0
+                    for j in 0..<r where keep[j] {
+                        onFrontier[Int(order[j])] = true
+                        count += 1
+                    }
+                    var frontier: [Int] = []
+                    frontier.reserveCapacity(count)
+                    for o in 0..<m where onFrontier[o] { frontier.append(o) }
+                    return frontier
+                }
+            }
+        }
+    }
+
+    /// Whether row a (outcome oa) comes before row b (outcome ob) in the sweep: the vectors
+    /// lexicographically descending, then the outcome index ascending.
+    @inline(__always)
+    private static func precedes(_ rows: UnsafeMutableBufferPointer<Double>, _ d: Int, _ a: Int, _ oa: Int,
+                                 _ b: Int, _ ob: Int) -> Bool {
+        for i in 0..<d {
+            let x = rows[a * d + i], y = rows[b * d + i]
+            if x != y { return x > y }
+        }
+        return oa < ob
     }
 
     /// A candidate's sort keys and position among the candidates.
