@@ -218,6 +218,9 @@ struct TeamState {
         workload.workflowPool[slot] = Int32(next.kind)
         workload.firstStepPool[slot] = Int32(first)
         jobStates[slot] = TeamJob(remainingSteps: Int32(count))
+        // Per attempt: an outcome uniform and a review time, interleaved, when drawn at all.
+        let drawsOutcomes = generator.drawsOutcomes, reviewed = generator.reviewed
+        let drawsPerAttempt = drawsOutcomes || reviewed
         for offset in 0..<count {
             if workload.stepSlots.needsGrowth {
                 let capacity = workload.stepSlots.capacity * 3 / 2
@@ -230,9 +233,11 @@ struct TeamState {
             workload.stepTypePool[s] = templates.type[template + offset]
             workload.stepSizePool[s] = generator.size()
             workload.stepDifficultyPool[s] = generator.difficulty()
-            for k in 0..<workload.maxAttempts {
-                if generator.drawsOutcomes { workload.outcomePool[s, k] = generator.outcome() }
-                if generator.reviewed { workload.reviewTimePool[s, k] = generator.reviewTime() }
+            if drawsPerAttempt {
+                for k in 0..<workload.maxAttempts {
+                    if drawsOutcomes { workload.outcomePool[s, k] = generator.outcome() }
+                    if reviewed { workload.reviewTimePool[s, k] = generator.reviewTime() }
+                }
             }
             stepStates[s] = TeamStep(remainingPredecessors: templates.predecessorCount[template + offset])
         }

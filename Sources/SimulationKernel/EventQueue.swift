@@ -130,6 +130,21 @@ public struct EventQueue<Payload> {
         return (top.time, payloads[slot])
     }
 
+    /// Removes and returns the top, which `nextTime()` has just found live (so the stale
+    /// entries are already discarded): `pop()` without looking for them again. The run loop's
+    /// pop, once per event.
+    @inlinable mutating func popLiveTop() -> (time: Double, payload: Payload) {
+        assert(!topConsumed && !entries.isEmpty && generations[Int(entries[0].slot)] == entries[0].generation)
+        let top = entries[0]
+        let slot = Int(top.slot)
+        generations[slot] &+= 1
+        if recycled != .max { freeSlots.append(recycled) }
+        recycled = top.slot
+        liveCount -= 1
+        topConsumed = true
+        return (top.time, payloads[slot])
+    }
+
     /// Drops a consumed top and any cancelled entries until the top is live.
     @inlinable mutating func discardStaleTop() {
         if topConsumed {

@@ -85,7 +85,7 @@ public struct Simulation<Event> {
                 if deadline.hasPassed { return .wallClock }
                 checkAt = min(eventBudget, processed &+ 4096)
             }
-            let (eventTime, event) = queue.pop().unsafelyUnwrapped
+            let (eventTime, event) = queue.popLiveTop()   // live: `nextTime()` just found it
             clock = eventTime
             processed += 1
             model.handle(event, in: &self)

@@ -14,6 +14,12 @@ import SimulationKernel
 /// waiting steps. A decision is O(T log n) for T task types: entering or leaving the idle set
 /// touches the heaps of the types the worker can do; a freed worker compares the heads of
 /// those types' lines.
+///
+/// A worker that has just stopped joins the idle heaps lazily (`stopped`): only when a step
+/// becomes ready before it is freed, or when, freed, it finds no waiting step. A worker that
+/// takes a waiting step at once — most of them under load — thus never enters and leaves the
+/// heaps, and every decision still sees exactly the idle set of the eager rule (a heap's
+/// `first` is the least (busy time, id), whatever the order of its updates).
 struct LeastLoadedPolicy: TeamPolicy {
     /// One group per type: all its capable workers.
     let groups: WorkerGroups
@@ -21,6 +27,8 @@ struct LeastLoadedPolicy: TeamPolicy {
     var idle: [AgentHeap]
     /// Per task type, its waiting steps in posting order.
     var lines: [WaitingLine]
+    /// The worker that has stopped and is not yet in the idle heaps (`workerStopped`), or -1.
+    var stopped = -1
 
     init(_ team: TeamState) {
         groups = WorkerGroups(capable: team.capable, agents: team.scenario.agents, byProfile: false)
@@ -30,6 +38,7 @@ struct LeastLoadedPolicy: TeamPolicy {
     }
 
     mutating func stepReady(_ step: Int, _ team: inout TeamState, _ sim: inout Simulation<TeamEvent>) {
+        joinStopped(&team)
         let type = Int(team.workload.stepType[step])
         if let best = idle[type].first {
             let a = Int(team.capable[type][Int(best.slot)])
@@ -42,8 +51,19 @@ struct LeastLoadedPolicy: TeamPolicy {
         }
     }
 
+    /// The worker joins the idle heaps lazily (`joinStopped`): see the type's comment.
     mutating func workerStopped(_ a: Int, _ team: inout TeamState) {
-        setIdle(a, busyTime: team.agents[a].busyTime)
+        joinStopped(&team)
+        stopped = a
+    }
+
+    /// The stopped worker, if any, joins the idle heaps, keyed by its busy time (which does
+    /// not change while it is idle).
+    @inline(__always)
+    mutating func joinStopped(_ team: inout TeamState) {
+        guard stopped >= 0 else { return }
+        setIdle(stopped, busyTime: team.agents[stopped].busyTime)
+        stopped = -1
     }
 
     mutating func workerFree(_ a: Int, _ team: inout TeamState, _ sim: inout Simulation<TeamEvent>) {
@@ -54,11 +74,15 @@ struct LeastLoadedPolicy: TeamPolicy {
                 oldest = (type, entry)
             }
         }
-        guard let (type, entry) = oldest else { return }
+        guard let (type, entry) = oldest else {
+            joinStopped(&team)
+            return
+        }
         lines[type].removeFirst()
         team.take(Int(entry.step))
         team.messages += 1
-        setBusy(a)
+        // Still out of the heaps if it stopped just before (`stopped`): nothing to leave.
+        if stopped == a { stopped = -1 } else { setBusy(a) }
         team.start(Int(entry.step), agent: a, &sim)
     }
 
