@@ -120,18 +120,11 @@ public struct EventQueue<Payload> {
     /// Removes and returns the earliest live event. O(log n) amortised.
     @inlinable public mutating func pop() -> (time: Double, payload: Payload)? {
         discardStaleTop()
-        guard let top = entries.first else { return nil }
-        let slot = Int(top.slot)
-        generations[slot] &+= 1
-        if recycled != .max { freeSlots.append(recycled) }
-        recycled = top.slot
-        liveCount -= 1
-        topConsumed = true
-        return (top.time, payloads[slot])
+        return entries.isEmpty ? nil : popLiveTop()
     }
 
-    /// Removes and returns the top, which `nextTime()` has just found live (so the stale
-    /// entries are already discarded): `pop()` without looking for them again. The run loop's
+    /// Removes and returns the top, which `nextTime()` or `pop()` has just found live (so the
+    /// stale entries are already discarded), without looking for them again. The run loop's
     /// pop, once per event.
     @inlinable mutating func popLiveTop() -> (time: Double, payload: Payload) {
         assert(!topConsumed && !entries.isEmpty && generations[Int(entries[0].slot)] == entries[0].generation)
