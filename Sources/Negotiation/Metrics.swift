@@ -54,15 +54,9 @@ public enum NegotiationMetrics {
     /// The metrics' descriptors, in CSV column order.
     public static var descriptors: [MetricDescriptor] { declarations.descriptors() }
 
-    /// Each declaration's computation, taken out once: scoring calls these in order instead
-    /// of `declarations.values(of:)`, whose generic map copies every declaration (its
-    /// descriptor's strings included) and looks up runtime types on every run.
-    static let computations: [@Sendable (ScoredNegotiation) -> Double] = declarations.map { $0.computation }
-
-    /// Scores a finished negotiation: the values of `declarations.values(of:)`.
+    /// Scores a finished negotiation.
     static func score(_ result: NegotiationResult, domain: NegotiationDomain, solutions: BargainingSolutions) -> [Double] {
-        let scored = ScoredNegotiation(result: result, domain: domain, solutions: solutions)
-        return computations.map { $0(scored) }
+        declarations.values(of: ScoredNegotiation(result: result, domain: domain, solutions: solutions))
     }
 }
 

@@ -44,7 +44,7 @@ public struct MetricDescriptor: Sendable, Equatable {
 /// finished run). A family's metrics are a list of these, in CSV column order.
 public struct MetricDeclaration<Result>: Sendable {
     public let descriptor: MetricDescriptor
-    let compute: @Sendable (Result) -> Double
+    @usableFromInline let compute: @Sendable (Result) -> Double
 
     public init(_ name: String, unit: String, _ direction: Direction, key: Bool = false, binary: Bool = false,
                 _ summary: String, compute: @escaping @Sendable (Result) -> Double) {
@@ -54,17 +54,18 @@ public struct MetricDeclaration<Result>: Sendable {
 
     /// The metric's value for `result`; NaN where it is undefined.
     public func value(of result: Result) -> Double { compute(result) }
-
-    /// The function `value(of:)` calls, for a caller that scores many runs and keeps the
-    /// functions rather than the declarations (calling through a declaration copies it, its
-    /// descriptor's strings included).
-    public var computation: @Sendable (Result) -> Double { compute }
 }
 
 extension Array {
     /// Every declared metric's value for `result`, in declaration order.
-    public func values<R>(of result: R) -> [Double] where Element == MetricDeclaration<R> {
-        map { $0.compute(result) }
+    /// Inlinable, so that it is specialised where a family scores its runs; each function is
+    /// read in place (`self[i].compute`) rather than its declaration copied, descriptor strings
+    /// and all, once a metric and run.
+    @inlinable public func values<R>(of result: R) -> [Double] where Element == MetricDeclaration<R> {
+        var values: [Double] = []
+        values.reserveCapacity(count)
+        for i in indices { values.append(self[i].compute(result)) }
+        return values
     }
 
     /// The declared metrics' descriptors, in order.
