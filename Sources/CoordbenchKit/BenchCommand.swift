@@ -49,7 +49,8 @@ struct BenchCommand: ParsableCommand {
             var best = 0.0
             var checksum = 0.0
             for _ in 0..<max(repeats, 1) {
-                var (model, simulation) = HoldModel.prepared(pending: size)
+                var model = HoldModel(seed: 1)
+                var simulation = model.prepared(pending: size)
                 let start = DispatchTime.now().uptimeNanoseconds
                 _ = simulation.run(&model, eventBudget: events)
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9

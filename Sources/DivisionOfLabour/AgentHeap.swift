@@ -7,9 +7,10 @@
 /// smallest value"). Keys must not be NaN.
 ///
 /// Complexity: `first`, `contains` O(1); `insert`, `remove`, `update` O(log m) for a heap
-/// of m entries; `visit` O(entries visited). Storage: one array of a 16-byte cell per slot,
-/// holding heap entry number i and slot i's position, allocated once; an operation works on
-/// it through an unsafe buffer (one copy-on-write check per operation, not one per write).
+/// of m entries; `visit` O(entries visited). Storage: one allocation of a 16-byte cell per
+/// slot, holding heap entry number i and slot i's position, allocated once and written in
+/// place with no copy-on-write check (`Allocation`): copies of a heap share its cells, so
+/// each heap is made on its own (never `Array(repeating:count:)`) and owned by one run.
 struct AgentHeap {
     /// A member and its key.
     struct Entry {
@@ -33,12 +34,16 @@ struct AgentHeap {
         }
     }
 
-    private var cells: ContiguousArray<Cell>
+    private let storage: Allocation<Cell>
+    /// The cells, `storage.base` seen as a buffer of `slots` cells. The slots callers pass are
+    /// checked (`checked`); the heap's own indices stay below `count` by construction.
+    private let cells: UnsafeMutableBufferPointer<Cell>
     private(set) var count = 0
 
     /// An empty heap for a group of `slots` agents.
     init(slots: Int) {
-        cells = ContiguousArray(repeating: Cell(key: 0, slot: -1, position: -1), count: slots)
+        storage = Allocation(count: slots, filler: Cell(key: 0, slot: -1, position: -1))
+        cells = UnsafeMutableBufferPointer(start: storage.base, count: slots)
     }
 
     var isEmpty: Bool { count == 0 }
@@ -47,46 +52,45 @@ struct AgentHeap {
     var first: Entry? { count > 0 ? cells[0].entry : nil }
 
     /// Whether `slot` is in the heap. O(1).
-    func contains(_ slot: Int) -> Bool { cells[slot].position >= 0 }
+    func contains(_ slot: Int) -> Bool { cells[checked(slot)].position >= 0 }
+
+    @inline(__always)
+    private func checked(_ slot: Int) -> Int {
+        precondition(UInt(bitPattern: slot) < UInt(bitPattern: cells.count), "slot \(slot) out of 0..<\(cells.count)")
+        return slot
+    }
 
     /// Inserts `slot` with `key`, or changes its key if it is already in. O(log m).
     mutating func update(_ slot: Int, key: Double) {
-        let index = Int(cells[slot].position)
+        let index = Int(cells[checked(slot)].position)
         if index < 0 {
             let last = count
             count += 1
-            cells.withUnsafeMutableBufferPointer { cells in
-                cells[last].entry = Entry(key: key, slot: Int32(slot))
-                cells[slot].position = Int32(last)
-                Self.siftUp(last, cells)
-            }
+            cells[last].entry = Entry(key: key, slot: Int32(slot))
+            cells[slot].position = Int32(last)
+            Self.siftUp(last, cells)
         } else {
-            let n = count
-            cells.withUnsafeMutableBufferPointer { cells in
-                let old = cells[index].key
-                cells[index].key = key
-                if key < old { Self.siftUp(index, cells) } else { Self.siftDown(index, n, cells) }
-            }
+            let old = cells[index].key
+            cells[index].key = key
+            if key < old { Self.siftUp(index, cells) } else { Self.siftDown(index, count, cells) }
         }
     }
 
     /// Removes `slot` if it is in the heap. O(log m).
     mutating func remove(_ slot: Int) {
-        let index = Int(cells[slot].position)
+        let index = Int(cells[checked(slot)].position)
         guard index >= 0 else { return }
         count -= 1
         let n = count
-        cells.withUnsafeMutableBufferPointer { cells in
-            cells[slot].position = -1
-            let last = cells[n].entry
-            guard index < n else { return }
-            cells[index].entry = last
-            cells[Int(last.slot)].position = Int32(index)
-            if index > 0 && Self.precedes(last, cells[(index - 1) / 2].entry) {
-                Self.siftUp(index, cells)
-            } else {
-                Self.siftDown(index, n, cells)
-            }
+        cells[slot].position = -1
+        let last = cells[n].entry
+        guard index < n else { return }
+        cells[index].entry = last
+        cells[Int(last.slot)].position = Int32(index)
+        if index > 0 && Self.precedes(last, cells[(index - 1) / 2].entry) {
+            Self.siftUp(index, cells)
+        } else {
+            Self.siftDown(index, n, cells)
         }
     }
 

@@ -54,6 +54,7 @@ struct TeamModel<Policy: TeamPolicy>: EventHandler {
     }
 
     /// Job `job` (the newest drawn) arrives; the next one is drawn and its arrival scheduled.
+    @inline(__always)
     mutating func arrive(_ job: Int, _ sim: inout Simulation<TeamEvent>) {
         team.arrived += 1
         let first = Int(team.workload.firstStep[job])
@@ -70,11 +71,13 @@ struct TeamModel<Policy: TeamPolicy>: EventHandler {
 
     /// A step whose predecessors have succeeded (or whose attempt failed and may be retried)
     /// is ready: the strategy decides where it goes.
+    @inline(__always)
     mutating func makeReady(_ step: Int, _ sim: inout Simulation<TeamEvent>) {
         team.steps[step].readyTime = sim.now
         policy.stepReady(step, &team, &sim)
     }
 
+    @inline(__always)
     mutating func finishAttempt(_ a: Int, _ sim: inout Simulation<TeamEvent>) {
         let step = Int(team.agents[a].current)
         let duration = sim.now - team.agents[a].attemptStart
@@ -104,11 +107,13 @@ struct TeamModel<Policy: TeamPolicy>: EventHandler {
 
     /// Applies the known outcome of a step's latest attempt, and releases the attempt's hold
     /// on the step (`TeamState.start`).
+    @inline(__always)
     mutating func resolve(_ step: Int, _ sim: inout Simulation<TeamEvent>) {
         applyOutcome(step, &sim)
         team.release(step)
     }
 
+    @inline(__always)
     mutating func applyOutcome(_ step: Int, _ sim: inout Simulation<TeamEvent>) {
         let job = Int(team.workload.stepJob[step])
         guard !team.jobs[job].ended else {

@@ -105,15 +105,16 @@ struct Pool<Element> {
         base = storage.base
     }
 
-    /// The (first) value of `slot`, read and written in place.
+    /// The (first) value of `slot`, read and written in place. (A pool of stride 0 holds no
+    /// values; its allocation has one, which every slot then reads: still inside it.)
     @inline(__always)
     subscript(slot: Int) -> Element {
         unsafeAddress {
-            precondition(UInt(bitPattern: slot) < UInt(bitPattern: capacity) && stride > 0, "slot \(slot) out of range")
+            precondition(UInt(bitPattern: slot) < UInt(bitPattern: capacity), "slot \(slot) out of range")
             return UnsafePointer(base + slot &* stride)
         }
         unsafeMutableAddress {
-            precondition(UInt(bitPattern: slot) < UInt(bitPattern: capacity) && stride > 0, "slot \(slot) out of range")
+            precondition(UInt(bitPattern: slot) < UInt(bitPattern: capacity), "slot \(slot) out of range")
             return base + slot &* stride
         }
     }

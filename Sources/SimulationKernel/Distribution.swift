@@ -37,6 +37,7 @@ public enum Distribution: Sendable, Equatable {
     /// Poisson means up to 10^8 (GSL's sampler needs means well below 2^32 to end).
     public static let poissonMeanRange: ClosedRange<Double> = 0...1e8
 
+    @inlinable
     public func draw(from stream: RandomStream) -> Double {
         switch self {
         case .constant(let v): return v

@@ -15,11 +15,11 @@ public struct HoldModel: EventHandler {
         simulation.schedule(event, after: stream.exponential(mean: 1))
     }
 
-    /// A model and a queue filled with `pending` events at Exp(1) times, ready to run.
-    public static func prepared(pending: Int, seed: UInt64 = 1) -> (model: HoldModel, simulation: Simulation<UInt32>) {
-        let model = HoldModel(seed: seed)
+    /// A simulation whose queue holds `pending` events at Exp(1) times drawn from this model's
+    /// stream, ready to run.
+    public func prepared(pending: Int) -> Simulation<UInt32> {
         var simulation = Simulation<UInt32>(reservingCapacity: pending)
-        for i in 0..<pending { simulation.schedule(UInt32(truncatingIfNeeded: i), after: model.stream.exponential(mean: 1)) }
-        return (model, simulation)
+        for i in 0..<pending { simulation.schedule(UInt32(truncatingIfNeeded: i), after: stream.exponential(mean: 1)) }
+        return simulation
     }
 }

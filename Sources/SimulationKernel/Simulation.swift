@@ -21,11 +21,12 @@ public protocol EventHandler {
     mutating func handle(_ event: Event, in simulation: inout Simulation<Event>)
 }
 
-/// Simulated time and the pending-event queue of one run.
+/// Simulated time and the pending-event queue of one run. Noncopyable, as its queue is: a
+/// run has one clock and one queue, handed to the model `inout`.
 ///
 /// Time is a `Double` in the model's own unit. `now` is set to an event's time before the
 /// event is handed to the model, and never moves backwards.
-public struct Simulation<Event> {
+public struct Simulation<Event>: ~Copyable {
     @usableFromInline var clock: Double = 0
     @usableFromInline var processed = 0
 

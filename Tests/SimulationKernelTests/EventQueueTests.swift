@@ -121,7 +121,8 @@ struct SimulationTests {
 
     @Test("the hold model keeps its population and a monotone clock")
     func holdModel() {
-        var (model, simulation) = HoldModel.prepared(pending: 1000, seed: 7)
+        var model = HoldModel(seed: 7)
+        var simulation = model.prepared(pending: 1000)
         var previous = 0.0
         for _ in 0..<10 {
             _ = simulation.run(&model, eventBudget: simulation.eventsProcessed + 1000)

@@ -34,8 +34,8 @@ struct ContractNetPolicy: TeamPolicy {
     let classes: WorkerGroups
     /// `earliest-finish` only: per type and class, the idle members by id, and the busy ones
     /// keyed by backlog + planned end of the current attempt.
-    var idle: [[AgentHeap]]
-    var busy: [[AgentHeap]]
+    var idle: Table<Table<AgentHeap>>
+    var busy: Table<Table<AgentHeap>>
     /// The largest |backlog| + |planned end| of any key so far: the scale of rounding errors.
     var magnitude = 0.0
     /// Per class of the type being decided, `duration / p` (scratch).
@@ -45,8 +45,8 @@ struct ContractNetPolicy: TeamPolicy {
         delay = messageDelay
         self.award = award
         classes = WorkerGroups(capable: team.capable, agents: team.scenario.agents, byProfile: true)
-        idle = classes.groups.map { $0.map { AgentHeap(slots: $0.count) } }
-        busy = idle
+        idle = Table(classes.groups.map { Table($0.map { AgentHeap(slots: $0.count) }) })
+        busy = Table(classes.groups.map { Table($0.map { AgentHeap(slots: $0.count) }) })
         rate = Array(repeating: 0, count: classes.groups.map(\.count).max() ?? 0)
         if award == .earliestFinish {
             for a in team.workers.map(Int.init) { refresh(a, team) }

@@ -24,19 +24,20 @@ struct LeastLoadedPolicy: TeamPolicy {
     /// One group per type: all its capable workers.
     let groups: WorkerGroups
     /// Per task type, its idle capable workers keyed by busy time.
-    var idle: [AgentHeap]
+    var idle: Table<AgentHeap>
     /// Per task type, its waiting steps in posting order.
-    var lines: [WaitingLine]
+    var lines: Table<WaitingLine>
     /// The worker that has stopped and is not yet in the idle heaps (`workerStopped`), or -1.
     var stopped = -1
 
     init(_ team: TeamState) {
         groups = WorkerGroups(capable: team.capable, agents: team.scenario.agents, byProfile: false)
-        idle = team.capable.map { AgentHeap(slots: $0.count) }
-        lines = Array(repeating: WaitingLine(), count: team.capable.count)
+        idle = Table(team.capable.map { AgentHeap(slots: $0.count) })
+        lines = Table(team.capable.map { _ in WaitingLine() })
         for a in team.workers.map(Int.init) { setIdle(a, busyTime: 0) }
     }
 
+    @inline(__always)
     mutating func stepReady(_ step: Int, _ team: inout TeamState, _ sim: inout Simulation<TeamEvent>) {
         joinStopped(&team)
         let type = Int(team.workload.stepType[step])
@@ -66,6 +67,7 @@ struct LeastLoadedPolicy: TeamPolicy {
         stopped = -1
     }
 
+    @inline(__always)
     mutating func workerFree(_ a: Int, _ team: inout TeamState, _ sim: inout Simulation<TeamEvent>) {
         var oldest: (type: Int, entry: WaitingLine.Entry)?
         for type in lines.indices where groups.group(of: a, type: type) >= 0 && !lines[type].isEmpty {
@@ -87,6 +89,7 @@ struct LeastLoadedPolicy: TeamPolicy {
     }
 
     /// Worker `a` joins the idle sets of its types, keyed by its busy time.
+    @inline(__always)
     mutating func setIdle(_ a: Int, busyTime: Double) {
         for type in idle.indices where groups.group(of: a, type: type) >= 0 {
             idle[type].update(groups.slot(of: a, type: type), key: busyTime)
@@ -94,6 +97,7 @@ struct LeastLoadedPolicy: TeamPolicy {
     }
 
     /// Worker `a` leaves the idle sets of its types.
+    @inline(__always)
     mutating func setBusy(_ a: Int) {
         for type in idle.indices where groups.group(of: a, type: type) >= 0 {
             idle[type].remove(groups.slot(of: a, type: type))

@@ -36,9 +36,9 @@ struct ResponseThresholdPolicy: TeamPolicy {
     var thresholds: [Double]
     var pollPending: [Bool]
     /// Per type, the capable workers that are idle and not waiting for a poll, by id.
-    var sleepers: [AgentHeap]
+    var sleepers: Table<AgentHeap>
     /// Per type, the waiting steps in posting order, and how many of them are live.
-    var lines: [WaitingLine]
+    var lines: Table<WaitingLine>
     var waiting: [Int]
     /// Per type, the stimulus of the worker looking (scratch, no allocation per look).
     var stimulus: [Double]
@@ -56,8 +56,8 @@ struct ResponseThresholdPolicy: TeamPolicy {
         groups = WorkerGroups(capable: team.capable, agents: team.scenario.agents, byProfile: false)
         thresholds = Array(repeating: .infinity, count: team.agents.count * typeCount)
         pollPending = Array(repeating: false, count: team.agents.count)
-        sleepers = team.capable.map { AgentHeap(slots: $0.count) }
-        lines = Array(repeating: WaitingLine(), count: typeCount)
+        sleepers = Table(team.capable.map { AgentHeap(slots: $0.count) })
+        lines = Table((0..<typeCount).map { _ in WaitingLine() })
         waiting = Array(repeating: 0, count: typeCount)
         stimulus = Array(repeating: 0, count: typeCount)
         for a in team.workers.map(Int.init) {

@@ -28,17 +28,17 @@ struct SkillRoutingPolicy: TeamPolicy {
     /// Profile classes per type.
     let classes: WorkerGroups
     /// Per type and class, the idle members by id.
-    var idle: [[AgentHeap]]
+    var idle: Table<Table<AgentHeap>>
     /// Per type and class, the waiting steps the class qualifies for, in posting order.
-    var lines: [[WaitingLine]]
+    var lines: Table<Table<WaitingLine>>
     /// Per class of the type being decided, p (scratch, no allocation per decision).
     var probability: [Double]
 
     init(minSuccess: Double, _ team: TeamState) {
         self.minSuccess = minSuccess
         classes = WorkerGroups(capable: team.capable, agents: team.scenario.agents, byProfile: true)
-        idle = classes.groups.map { $0.map { AgentHeap(slots: $0.count) } }
-        lines = classes.groups.map { Array(repeating: WaitingLine(), count: $0.count) }
+        idle = Table(classes.groups.map { Table($0.map { AgentHeap(slots: $0.count) }) })
+        lines = Table(classes.groups.map { Table($0.map { _ in WaitingLine() }) })
         probability = Array(repeating: 0, count: classes.groups.map(\.count).max() ?? 0)
         for a in team.workers.map(Int.init) { setIdle(a) }
     }
