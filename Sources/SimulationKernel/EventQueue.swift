@@ -61,9 +61,11 @@ public struct EventQueue<Payload>: ~Copyable {
     @usableFromInline var generations: UnsafeMutablePointer<UInt32>
     @usableFromInline var slotCount = 0
     @usableFromInline var slotCapacity: Int
-    /// Slots free for reuse, a stack in `freeSlots[0..<freeCount]` (at most `slotCount`).
+    /// Slots free for reuse, a stack in `freeSlots[0..<freeCount]`, grown as needed (a run
+    /// that never frees many slots at once never allocates for as many).
     @usableFromInline var freeSlots: UnsafeMutablePointer<UInt32>
     @usableFromInline var freeCount = 0
+    @usableFromInline var freeCapacity = 16
     /// The slot freed by the last `pop`, kept out of `freeSlots` (or `UInt32.max`): the next
     /// `push` takes it without touching the free list, the usual pop-then-schedule pattern.
     @usableFromInline var recycled = UInt32.max
@@ -79,7 +81,7 @@ public struct EventQueue<Payload>: ~Copyable {
         entries = .allocate(capacity: capacity)
         payloads = .allocate(capacity: capacity)
         generations = .allocate(capacity: capacity)
-        freeSlots = .allocate(capacity: capacity)
+        freeSlots = .allocate(capacity: freeCapacity)
     }
 
     deinit {
@@ -130,7 +132,7 @@ public struct EventQueue<Payload>: ~Copyable {
         return EventID(slot: slot, generation: generation)
     }
 
-    /// Doubles the slots' storage (payloads, generations, free list). Amortised O(1).
+    /// Doubles the slots' storage (payloads, generations). Amortised O(1).
     @usableFromInline mutating func growSlots() {
         let capacity = slotCapacity * 2
         let movedPayloads = UnsafeMutablePointer<Payload>.allocate(capacity: capacity)
@@ -141,11 +143,22 @@ public struct EventQueue<Payload>: ~Copyable {
         movedGenerations.update(from: generations, count: slotCount)
         generations.deallocate()
         generations = movedGenerations
-        let movedFree = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity)
-        movedFree.update(from: freeSlots, count: freeCount)
-        freeSlots.deallocate()
-        freeSlots = movedFree
         slotCapacity = capacity
+    }
+
+    /// Puts `slot` on the free stack, doubling it when full. Amortised O(1).
+    @inlinable mutating func free(_ slot: UInt32) {
+        if freeCount == freeCapacity { growFree() }
+        freeSlots[freeCount] = slot
+        freeCount &+= 1
+    }
+
+    @usableFromInline mutating func growFree() {
+        let moved = UnsafeMutablePointer<UInt32>.allocate(capacity: 2 * freeCapacity)
+        moved.update(from: freeSlots, count: freeCount)
+        freeSlots.deallocate()
+        freeSlots = moved
+        freeCapacity *= 2
     }
 
     /// Doubles the heap's storage. Amortised O(1).
@@ -165,8 +178,7 @@ public struct EventQueue<Payload>: ~Copyable {
         let slot = Int(id.slot)
         guard slot < slotCount, generations[slot] == id.generation else { return false }
         generations[slot] &+= 1
-        freeSlots[freeCount] = id.slot
-        freeCount &+= 1
+        free(id.slot)
         liveCount &-= 1
         return true
     }
@@ -191,10 +203,7 @@ public struct EventQueue<Payload>: ~Copyable {
         let top = entries[0]
         let slot = Int(top.slot)
         generations[slot] &+= 1
-        if recycled != .max {
-            freeSlots[freeCount] = recycled
-            freeCount &+= 1
-        }
+        if recycled != .max { free(recycled) }
         recycled = top.slot
         liveCount &-= 1
         topConsumed = true
