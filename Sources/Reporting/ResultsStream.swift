@@ -117,7 +117,7 @@ public final class ResultsStream {
                 .flatMap { CostQualityFrontier.metrics($0, in: metrics) } != nil
             return CostQualityFrontier.ChartKey(scenario: group.scenario, point: group.point, charted: charted)
         })
-        jsonFrame = try layout.jsonFrame()
+        jsonFrame = layout.jsonFrame()
         runsFile = try ResultFile("runs.csv", destination, writer: writer)
         jsonFile = try ResultFile("results.json", destination, writer: writer)
         detailFiles = Array(repeating: nil, count: layout.detailTables.count)

@@ -125,19 +125,22 @@ public enum Tables {
         }
 
         /// `results.json` around its runs and summary rows: the text before the runs, between
-        /// the runs and the summary rows, and after them (with the final line break).
-        public func jsonFrame() throws -> (beforeRuns: String, beforeSummary: String, end: String) {
-            let empty = String(decoding: try Manifest.encoder(pretty: false).encode(Tables.jsonDocument(content, summary: [], runs: [])),
-                               as: UTF8.self)
-            // Keys are sorted: {…,"runs":[],"suite":…,"summary":[]}. Inside a JSON string a quote
-            // is escaped, so these markers can only be the keys themselves.
-            guard let runs = empty.range(of: "\"runs\":[]"),
-                  let summary = empty.range(of: "\"summary\":[]}", options: .backwards), runs.upperBound <= summary.lowerBound,
-                  empty[summary.upperBound...].isEmpty else {
-                throw ResultsError("results.json's layout is not the expected one")
+        /// the runs and the summary rows, and after them (with the final line break) — the bytes
+        /// `JSONEncoder` writes for `jsonDocument` around its runs and summary rows (keys sorted;
+        /// every key here is fixed and plain, so snake-casing changes none).
+        public func jsonFrame() -> (beforeRuns: String, beforeSummary: String, end: String) {
+            var metrics: [String] = []
+            for family in content.families {
+                for metric in family.metrics {
+                    metrics.append("{\"binary\":\(metric.binary),\"definition\":" + JSONText.string(metric.definition)
+                                   + ",\"direction\":" + JSONText.string(metric.direction) + ",\"family\":"
+                                   + JSONText.string(family.name) + ",\"key\":\(metric.key),\"name\":"
+                                   + JSONText.string(metric.name) + ",\"unit\":" + JSONText.string(metric.unit) + "}")
+                }
             }
-            return (String(empty[..<runs.lowerBound]) + "\"runs\":[",
-                    "]" + String(empty[runs.upperBound..<summary.lowerBound]) + "\"summary\":[",
+            return ("{\"confidence\":" + JSONText.number(content.confidence) + ",\"format\":"
+                        + JSONText.string(Tables.resultsFormat) + ",\"metrics\":[" + metrics.joined(separator: ",") + "],\"runs\":[",
+                    "],\"suite\":" + JSONText.string(content.suite.name) + ",\"summary\":[",
                     "]}\n")
         }
     }
@@ -188,8 +191,9 @@ public enum Tables {
     }
 
     /// `results.json`: the metrics' definitions, the summary rows and every run, for tools
-    /// that prefer JSON. Undefined values are `null`. Written as `Layout.jsonFrame` around the
-    /// runs (`Layout.jsonRun`, comma-separated) and the summary rows (`jsonSummary`).
+    /// that prefer JSON. Undefined values are `null`. Written without `JSONEncoder`, as the
+    /// bytes it writes for `jsonDocument`: `Layout.jsonFrame` around the runs (`Layout.jsonRun`,
+    /// comma-separated) and the summary rows (`jsonSummary`).
     struct JSONMetric: Encodable {
         let family, name, unit, direction, definition: String
         let key, binary: Bool
@@ -228,9 +232,12 @@ public enum Tables {
                 metrics: Dictionary(uniqueKeysWithValues: zip(names, run.values.map(finite))))
     }
 
+    /// `results.json`'s format.
+    static let resultsFormat = "coordbench-results/1"
+
     static func jsonDocument(_ content: Manifest.Content, summary: [JSONRow], runs: [JSONRun]) -> JSONDocument {
         JSONDocument(
-            format: "coordbench-results/1", suite: content.suite.name, confidence: content.confidence,
+            format: resultsFormat, suite: content.suite.name, confidence: content.confidence,
             metrics: content.families.flatMap { family in
                 family.metrics.map { JSONMetric(family: family.name, name: $0.name, unit: $0.unit, direction: $0.direction,
                                                 definition: $0.definition, key: $0.key, binary: $0.binary) }
@@ -299,6 +306,61 @@ enum JSONText {
         }
         bytes.append(0x22)
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Compact JSON as `JSONEncoder` writes it (nothing between tokens) laid out as its
+    /// `.prettyPrinted` output is: each member or element on its own line, indented two spaces
+    /// a level, `" : "` after a key, an empty object or array as its brackets around an empty line.
+    static func pretty(_ compact: [UInt8]) -> [UInt8] {
+        var text: [UInt8] = []
+        text.reserveCapacity(compact.count * 2)
+        let (quote, backslash) = (UInt8(ascii: "\""), UInt8(ascii: "\\"))
+        func opens(_ byte: UInt8) -> Bool { byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") }
+        func closes(_ byte: UInt8) -> Bool { byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") }
+        var depth = 0
+        var (inString, escaped) = (false, false)
+        func newLine() {
+            text.append(UInt8(ascii: "\n"))
+            text.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * depth))
+        }
+        for (i, byte) in compact.enumerated() {
+            if inString {
+                text.append(byte)
+                if escaped {
+                    escaped = false
+                } else if byte == backslash {
+                    escaped = true
+                } else if byte == quote {
+                    inString = false
+                }
+                continue
+            }
+            switch byte {
+            case quote:
+                inString = true
+                text.append(byte)
+            case _ where opens(byte):
+                text.append(byte)
+                if i + 1 < compact.count, closes(compact[i + 1]) {
+                    text.append(UInt8(ascii: "\n"))  // empty: the closing bracket starts the next line
+                } else {
+                    depth += 1
+                    newLine()
+                }
+            case _ where closes(byte):
+                if !opens(compact[i - 1]) { depth -= 1 }
+                newLine()
+                text.append(byte)
+            case UInt8(ascii: ","):
+                text.append(byte)
+                newLine()
+            case UInt8(ascii: ":"):
+                text += Array(" : ".utf8)
+            default:
+                text.append(byte)
+            }
+        }
+        return text
     }
 
     /// A number: `null` unless finite, else Swift's shortest round-trip form without a final `.0`.
