@@ -155,6 +155,13 @@ public enum Tables {
         public let strategy: String
         public let metric: MetricDescriptor
         public let interval: MeanInterval
+
+        /// Whether `other` is of the same group and strategy: the same scenario, grid point
+        /// and strategy, the fields a row's files start with.
+        func sharesLine(with other: SummaryCell) -> Bool {
+            strategy == other.strategy && group.pointLabel == other.group.pointLabel
+                && group.scenario.name == other.group.scenario.name && group.scenario.family == other.group.scenario.family
+        }
     }
 
     /// Every summary cell of `groups`, in the files' order.
@@ -175,17 +182,22 @@ public enum Tables {
     /// The lines of `summary.csv` for `cells` (without the header).
     public static func summaryLines(_ cells: [SummaryCell]) -> String {
         var text = ""
+        text.reserveCapacity(cells.count * 128)
         var confidence: (value: Double, text: String)?
+        // Cells come group by group and strategy by strategy: the fields they share are quoted once.
+        var shared: (cell: SummaryCell, fields: String)?
         for cell in cells {
-            if confidence?.value != cell.group.confidence {
-                confidence = (cell.group.confidence, CSV.statistic(cell.group.confidence))
-            }
             let (group, metric, interval) = (cell.group, cell.metric, cell.interval)
+            if confidence?.value != group.confidence { confidence = (group.confidence, CSV.statistic(group.confidence)) }
+            if shared.map({ !$0.cell.sharesLine(with: cell) }) ?? true {
+                shared = (cell, [group.scenario.name, group.scenario.family, group.pointLabel, cell.strategy]
+                    .map { CSV.field($0) + "," }.joined())
+            }
             let sum = interval.summary
-            text += CSV.line([group.scenario.name, group.scenario.family, group.pointLabel, cell.strategy,
-                              metric.name, metric.unit, metric.direction.rawValue, String(sum.n),
-                              CSV.statistic(sum.mean), CSV.statistic(sum.sd), CSV.statistic(interval.lower),
-                              CSV.statistic(interval.upper), interval.method.rawValue, confidence!.text])
+            text += shared!.fields
+            CSV.append([metric.name, metric.unit, metric.direction.rawValue, String(sum.n), CSV.statistic(sum.mean),
+                        CSV.statistic(sum.sd), CSV.statistic(interval.lower), CSV.statistic(interval.upper),
+                        interval.method.rawValue, confidence!.text], to: &text)
         }
         return text
     }
@@ -263,21 +275,29 @@ public enum Tables {
     public static func jsonSummary(_ cells: [SummaryCell]) -> String {
         var text = ""
         text.reserveCapacity(cells.count * 256)
-        for row in jsonRows(cells) {
+        // The members a group's and a strategy's rows share, written once (see `summaryLines`).
+        var shared: (cell: SummaryCell, family: String, pointAndScenario: String, strategy: String)?
+        for cell in cells {
+            let (group, interval, sum) = (cell.group, cell.interval, cell.interval.summary)
+            if shared.map({ !$0.cell.sharesLine(with: cell) }) ?? true {
+                shared = (cell, "\"family\":" + JSONText.string(group.scenario.family),
+                          ",\"point\":" + JSONText.string(group.pointLabel) + ",\"scenario\":" + JSONText.string(group.scenario.name),
+                          ",\"strategy\":" + JSONText.string(cell.strategy) + "}")
+            }
             text += text.isEmpty ? "{" : ",{"
-            // Keys in order; the first field present opens without a comma (only the first
-            // two may be absent before "family", which is always there).
-            if let x = row.ciHigh { text += "\"ci_high\":" + JSONText.number(x) + "," }
-            if let x = row.ciLow { text += "\"ci_low\":" + JSONText.number(x) + "," }
-            text += "\"family\":" + JSONText.string(row.family)
-            text += ",\"interval\":" + JSONText.string(row.interval)
-            if let x = row.mean { text += ",\"mean\":" + JSONText.number(x) }
-            text += ",\"metric\":" + JSONText.string(row.metric)
-            text += ",\"n\":" + String(row.n)
-            text += ",\"point\":" + JSONText.string(row.point)
-            text += ",\"scenario\":" + JSONText.string(row.scenario)
-            if let x = row.sd { text += ",\"sd\":" + JSONText.number(x) }
-            text += ",\"strategy\":" + JSONText.string(row.strategy) + "}"
+            // Keys in order; the first member present opens without a comma (only the first
+            // two may be absent before "family", which is always there). An undefined
+            // statistic is left out, as JSONEncoder leaves out a nil.
+            if interval.upper.isFinite { text += "\"ci_high\":"; text += JSONText.number(interval.upper); text += "," }
+            if interval.lower.isFinite { text += "\"ci_low\":"; text += JSONText.number(interval.lower); text += "," }
+            text += shared!.family
+            text += ",\"interval\":"; text += JSONText.string(interval.method.rawValue)
+            if sum.mean.isFinite { text += ",\"mean\":"; text += JSONText.number(sum.mean) }
+            text += ",\"metric\":"; text += JSONText.string(cell.metric.name)
+            text += ",\"n\":"; text += String(sum.n)
+            text += shared!.pointAndScenario
+            if sum.sd.isFinite { text += ",\"sd\":"; text += JSONText.number(sum.sd) }
+            text += shared!.strategy
         }
         return text
     }
