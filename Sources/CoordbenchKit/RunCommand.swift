@@ -46,13 +46,14 @@ struct RunCommand: ParsableCommand {
 
     func runSuite() throws {
         let started = Date()
-        // What does not depend on the suite — the executable's fingerprint (a hash of the whole
-        // binary) and the provenance (two git processes) — is found on another thread while
-        // this one reads the suite.
-        let (jobs, background) = (self.jobs, DispatchGroup())
+        // What does not depend on the suite is found on other threads while this one reads it:
+        // the build's identity, which the journal needs before the first run, and the
+        // provenance (two git processes), awaited only when the manifest is written, after
+        // the runs.
+        let (jobs, gitDone) = (self.jobs, DispatchGroup())
         let provenance = Mutex<Manifest.Provenance?>(nil)
-        DispatchQueue.global().async(group: background) {
-            _ = BuildIdentity.current
+        DispatchQueue.global().async { _ = BuildIdentity.current }
+        DispatchQueue.global().async(group: gitDone) {
             let found = Provenance.current(jobs: jobs, started: started)
             provenance.withLock { $0 = found }
         }
@@ -67,10 +68,9 @@ struct RunCommand: ParsableCommand {
         let plan = RunPlan(suite: loaded)
         if !quiet { Terminal.printError(loaded.estimate.summary) }
         let directory = out ?? "results/\(loaded.name)"
-        background.wait()
         let manifest = Manifest(suite: loaded, options: Manifest.Options(seed: loaded.seed, replications: replications,
                                                                          runTimeout: runTimeout),
-                                directory: directory, provenance: provenance.withLock { $0 }!)
+                                directory: directory, provenance: .unrecorded)
         let folder = try OutputFolder.acquire(directory)  // created, locked for this run, orphaned temporaries removed
         defer { folder.release() }
         let journalPath = (directory as NSString).appendingPathComponent("journal.tsv")
@@ -81,8 +81,12 @@ struct RunCommand: ParsableCommand {
         let (journal, done) = (opened.journal, opened.done)
 
         let progress = Progress(total: plan.runs.count, enabled: !quiet && Terminal.stderrIsTerminal)
-        let written = try Pipeline.write(plan: plan, manifest: manifest, to: directory, jobs: jobs, runTimeout: runTimeout,
-                                         done: done, journal: journal) { finished, _ in progress.update(finished) }
+        let written = try Pipeline.write(
+            plan: plan, manifest: manifest, to: directory, jobs: jobs, runTimeout: runTimeout, done: done, journal: journal,
+            provenance: {
+                gitDone.wait()
+                return provenance.withLock { $0 }!
+            }) { finished, _ in progress.update(finished) }
         progress.finish()
         journal.remove()
         if !quiet {

@@ -204,6 +204,9 @@ public final class ConfigFile {
         diagnostics.append(Diagnostic(message, at: SourceLocation(path: path, line: line, column: column)))
     }
 
+    /// Adds the problems found in another reading of this file (`SuiteLoader.readEntries`).
+    func add(_ problems: [Diagnostic]) { diagnostics += problems }
+
     /// Records a problem at `node`'s position (or at 1:1 when it has none).
     public func error(_ message: String, at node: Node?) {
         if let tag = node?.tag.rawValue, tag.hasPrefix(ConfigFile.overrideTagPrefix) {

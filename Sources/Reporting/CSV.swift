@@ -12,7 +12,22 @@ public enum CSV {
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
-    public static func line(_ fields: [String]) -> String { fields.map(field).joined(separator: ",") + "\n" }
+    public static func line(_ fields: [String]) -> String {
+        var text = ""
+        text.reserveCapacity(fields.reduce(1) { $0 + $1.utf8.count + 1 })
+        append(fields, to: &text)
+        return text
+    }
+
+    /// Appends `fields` to `text` as a line: field by field, without the array of quoted fields
+    /// and the joined copy that mapping and joining make (every run's rows are formatted so).
+    static func append(_ fields: [String], to text: inout String) {
+        for (i, field) in fields.enumerated() {
+            if i > 0 { text += "," }
+            text += self.field(field)
+        }
+        text += "\n"
+    }
 
     /// A metric value: integers without a decimal point, others in Swift's shortest
     /// round-trip form, and an empty field for an undefined value (NaN).

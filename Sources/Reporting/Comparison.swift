@@ -26,7 +26,8 @@ public struct ComparisonGroup: Sendable {
     /// The family's detail tables that some run of the group has rows for, summarised.
     public var details: [DetailSummary] = []
 
-    public var pointLabel: String { RunRow.pointLabel(point) }
+    /// `key=value;…` of the grid point (`default` without one), as the files label it.
+    public let pointLabel: String
 
     init(scenario: Manifest.ScenarioRecord, point: [(key: String, value: String)], strategies: [String],
          metrics: [MetricDescriptor], keyMetrics: [Int], baseline: Int?, frontier: (quality: String, cost: String)?,
@@ -34,6 +35,7 @@ public struct ComparisonGroup: Sendable {
          details: [DetailSummary] = []) {
         self.scenario = scenario
         self.point = point
+        pointLabel = RunRow.pointLabel(point)
         self.strategies = strategies
         self.metrics = metrics
         self.keyMetrics = keyMetrics

@@ -58,9 +58,14 @@ public struct DetailSummary: Sendable {
                 items.append([]); index.append([:]); sums.append([]); counts.append([]); runs.append(0)
             }
             runs[s] += 1
-            for row in rows {
+            for (position, row) in rows.enumerated() {
                 let i: Int
-                if let known = index[s][row.keys] {
+                // A strategy's runs mostly report the same items in the same order, so the item
+                // at the row's position is tried before the index (comparing keys costs less
+                // than hashing them; items are distinct, so either finds the same one).
+                if position < items[s].count, items[s][position] == row.keys {
+                    i = position
+                } else if let known = index[s][row.keys] {
                     i = known
                 } else {
                     i = items[s].count

@@ -22,6 +22,19 @@ public struct Manifest: Codable, Sendable, Equatable {
     public var content: Content
     public var location: Location
     public var provenance: Provenance
+    /// The canonical JSON of `content` as it was at the last seal, around its outputs — the
+    /// last part of a manifest to be known — so that the seal after they are recorded and
+    /// `manifest.json` encode only them (an encoding of the content is 10 million instructions
+    /// for the default suite). A function of `content`, so neither encoded nor compared.
+    var canonical: CanonicalContent?
+
+    /// What `manifest.json` holds, and what equal manifests agree on: everything but `canonical`.
+    enum CodingKeys: String, CodingKey { case format, contentSha256, content, location, provenance }
+
+    public static func == (a: Manifest, b: Manifest) -> Bool {
+        a.format == b.format && a.contentSha256 == b.contentSha256 && a.content == b.content && a.location == b.location
+            && a.provenance == b.provenance
+    }
 
     public struct Content: Codable, Sendable, Equatable {
         public var tool: String
@@ -206,7 +219,17 @@ public struct Manifest: Codable, Sendable, Equatable {
     }
 
     /// Recomputes `contentSha256` from `content`.
-    public mutating func seal() { contentSha256 = content.sha256 }
+    public mutating func seal() {
+        if canonical?.content != content.withoutOutputs { canonical = CanonicalContent(content) }
+        contentSha256 = Manifest.sha256(contentJSON())
+    }
+
+    /// `content` as canonical JSON: from `canonical` when only the outputs changed since the
+    /// last seal (encoding only them), encoded whole otherwise.
+    func contentJSON() -> [UInt8] {
+        if let canonical, canonical.content == content.withoutOutputs { return canonical.json(outputs: content.outputs) }
+        return content.canonicalJSON
+    }
 
     /// The suite file, as recorded, from a results folder.
     public func suitePath(inResults directory: String) -> String {
@@ -218,8 +241,20 @@ public struct Manifest: Codable, Sendable, Equatable {
         URL(fileURLWithPath: suite).deletingLastPathComponent().appendingPathComponent(record.path).standardizedFileURL.path
     }
 
+    /// `manifest.json`: the manifest as `JSONEncoder` writes it pretty-printed (keys sorted, in
+    /// snake case, slashes as they are), and a final line break. Written as its compact form —
+    /// the content from `contentJSON()`, the other four keys around it — laid out as
+    /// `.prettyPrinted` lays it out, so the content is not encoded again.
     public func json() throws -> String {
-        String(decoding: try Manifest.encoder(pretty: true).encode(self), as: UTF8.self) + "\n"
+        let encoder = Manifest.encoder(pretty: false)
+        var compact = Array("{\"content\":".utf8) + contentJSON()
+        compact += Array((",\"content_sha256\":" + JSONText.string(contentSha256) + ",\"format\":" + JSONText.string(format)
+                          + ",\"location\":").utf8)
+        compact += try encoder.encode(location)
+        compact += Array(",\"provenance\":".utf8)
+        compact += try encoder.encode(provenance)
+        compact.append(UInt8(ascii: "}"))
+        return String(decoding: JSONText.pretty(compact), as: UTF8.self) + "\n"
     }
 
     public static func decode(_ data: Data) throws -> Manifest {
@@ -264,15 +299,67 @@ public struct Manifest: Codable, Sendable, Equatable {
     }
 
     /// What a results folder's inputs depend on, for the journal: a run is only resumed when
-    /// the content (less the outputs, which do not exist yet) matches.
-    public var resultFingerprint: String { content.sha256 }
+    /// the content less the outputs (which do not exist yet) matches. The hash of the content
+    /// with no outputs, from `canonical` when the manifest was sealed (as a new one is), so the
+    /// content is not encoded again.
+    public var resultFingerprint: String {
+        let bare = content.withoutOutputs
+        if let canonical, canonical.content == bare { return Manifest.sha256(canonical.json(outputs: [:])) }
+        return bare.sha256
+    }
+
+    /// A content's canonical JSON cut where its outputs go: `json(outputs:)` is the content's
+    /// canonical JSON with those outputs, made by encoding only them.
+    struct CanonicalContent: Sendable {
+        /// The content encoded, with no outputs.
+        let content: Content
+        /// The JSON before and after the outputs' object.
+        let head: [UInt8]
+        let tail: [UInt8]
+
+        /// `content`'s, whatever its outputs; nil when the encoding does not read as expected
+        /// (then the content is encoded whole).
+        init?(_ content: Content) {
+            let content = content.withoutOutputs
+            let json = content.canonicalJSON
+            // Keys are sorted and compact: {…,"options":{…},"outputs":{},"rng":…}. Inside a JSON
+            // string a quote is escaped, so the marker can only be a key, and no other object
+            // has an "outputs" key whose value is an object.
+            let marker = Array("\"outputs\":{}".utf8)
+            let found = json.indices.filter { json[$0...].starts(with: marker) }
+            guard found.count == 1, let cut = found.first.map({ $0 + marker.count }) else { return nil }
+            self.content = content
+            head = Array(json[..<(cut - 2)])
+            tail = Array(json[cut...])
+        }
+
+        /// The content's canonical JSON with `outputs` (the bytes `JSONEncoder` writes for it).
+        func json(outputs: [String: Manifest.FileRecord]) -> [UInt8] {
+            var json = head
+            // Encoding plain Codable values cannot fail.
+            json += outputs.isEmpty ? Array("{}".utf8) : Array(try! Manifest.encoder(pretty: false).encode(outputs))
+            json += tail
+            return json
+        }
+    }
 }
 
 extension Manifest.Content {
     /// SHA-256 of this content as canonical JSON.
-    public var sha256: String {
+    public var sha256: String { Manifest.sha256(canonicalJSON) }
+
+    /// This content as canonical JSON (sorted keys, no spaces).
+    var canonicalJSON: [UInt8] {
         // Encoding plain Codable values cannot fail.
-        Manifest.sha256(try! Manifest.encoder(pretty: false).encode(self))
+        Array(try! Manifest.encoder(pretty: false).encode(self))
+    }
+
+    /// This content with no outputs, as a manifest is made (and as the journal's fingerprint
+    /// hashes it).
+    var withoutOutputs: Self {
+        var bare = self
+        bare.outputs = [:]
+        return bare
     }
 }
 

@@ -60,21 +60,25 @@ public enum Pipeline {
     /// results folder `directory` as they finish, in plan order: each file is a temporary in
     /// the folder until the last run, renamed into place at the end (the manifest last); on a
     /// failure the temporaries are removed. Memory: the reorder window's runs and the largest
-    /// comparison group's metric values (see `Runner` and `ResultsStream`).
+    /// comparison group's metric values (see `Runner` and `ResultsStream`). `provenance`, when
+    /// given, is asked for the manifest's provenance only when the manifest is written, so what
+    /// it waits for (`run`'s git processes) overlaps the runs.
     public static func write(
         plan: RunPlan, manifest: Manifest, to directory: String, jobs: Int, runTimeout: Double? = nil,
-        done: JournaledRuns = .none, journal: Journal? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil
+        done: JournaledRuns = .none, journal: Journal? = nil, provenance: (() -> Manifest.Provenance)? = nil,
+        progress: (@Sendable (Int, Int) -> Void)? = nil
     ) throws -> Written {
         let (finished, statistics) = try stream(plan: plan, manifest: manifest, destination: .folder(directory), jobs: jobs,
-                                                runTimeout: runTimeout, done: done, journal: journal, progress: progress)
+                                                runTimeout: runTimeout, done: done, journal: journal, provenance: provenance,
+                                                progress: progress)
         return Written(manifest: finished.manifest, detailFiles: finished.detailFiles, runs: finished.runs,
                        unfinished: finished.unfinished, statistics: statistics)
     }
 
     static func stream(
         plan: RunPlan, manifest: Manifest, destination: ResultsStream.Destination, jobs: Int, runTimeout: Double?,
-        done: JournaledRuns, journal: Journal?, progress: (@Sendable (Int, Int) -> Void)?,
-        keep: ((RunRecord, RunRow) -> Void)? = nil
+        done: JournaledRuns, journal: Journal?, provenance: (() -> Manifest.Provenance)? = nil,
+        progress: (@Sendable (Int, Int) -> Void)?, keep: ((RunRecord, RunRow) -> Void)? = nil
     ) throws -> (ResultsStream.Finished, Runner.Statistics) {
         let stream = try ResultsStream(manifest: manifest, groups: ResultsStream.groups(of: plan), destination: destination)
         do {
@@ -90,7 +94,7 @@ public enum Pipeline {
                     try stream.append(piece.0)
                     if let keep, let record = piece.1 { keep(record, piece.0.row) }
                 })
-            return (try stream.finish(), result)
+            return (try stream.finish(provenance: provenance), result)
         } catch {
             stream.discard()
             throw error

@@ -307,7 +307,8 @@ extension ResultSet {
 }
 
 extension Manifest.Provenance {
-    /// No provenance (for tests and library use where none applies).
+    /// No provenance: for tests and library use where none applies, and for a manifest whose
+    /// provenance comes when it is written (`Pipeline.write`'s `provenance`).
     public static let unrecorded = Manifest.Provenance(createdAt: "", host: "", gitCommit: nil, gitDirty: nil, jobs: 1,
                                                        platform: "", workingDirectory: "", arguments: [])
 }

@@ -117,7 +117,7 @@ public final class ResultsStream {
                 .flatMap { CostQualityFrontier.metrics($0, in: metrics) } != nil
             return CostQualityFrontier.ChartKey(scenario: group.scenario, point: group.point, charted: charted)
         })
-        jsonFrame = try layout.jsonFrame()
+        jsonFrame = layout.jsonFrame()
         runsFile = try ResultFile("runs.csv", destination, writer: writer)
         jsonFile = try ResultFile("results.json", destination, writer: writer)
         detailFiles = Array(repeating: nil, count: layout.detailTables.count)
@@ -193,8 +193,9 @@ public final class ResultsStream {
 
     /// Finishes every file: summaries of the last group, `results.json`'s summary rows, the
     /// manifest's outputs; then (not for `.hashes`) the report and charts; in a folder, renames
-    /// every temporary into place, the manifest last.
-    public func finish() throws -> Finished {
+    /// every temporary into place, the manifest last. `provenance`, when given, replaces the
+    /// manifest's provenance just before the manifest is written.
+    public func finish(provenance: (() -> Manifest.Provenance)? = nil) throws -> Finished {
         try handOver()
         try queue.sync { [finisher] in try finisher.complete() }
 
@@ -208,6 +209,7 @@ public final class ResultsStream {
         for file in written { outputs[file.name] = try file.record() }
         manifest.content.outputs = outputs
         manifest.seal()
+        if let provenance { manifest.provenance = provenance() }
         let manifestText = try manifest.json()
         let names = written.map(\.name)
 

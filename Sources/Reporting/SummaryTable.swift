@@ -125,19 +125,22 @@ public enum Tables {
         }
 
         /// `results.json` around its runs and summary rows: the text before the runs, between
-        /// the runs and the summary rows, and after them (with the final line break).
-        public func jsonFrame() throws -> (beforeRuns: String, beforeSummary: String, end: String) {
-            let empty = String(decoding: try Manifest.encoder(pretty: false).encode(Tables.jsonDocument(content, summary: [], runs: [])),
-                               as: UTF8.self)
-            // Keys are sorted: {…,"runs":[],"suite":…,"summary":[]}. Inside a JSON string a quote
-            // is escaped, so these markers can only be the keys themselves.
-            guard let runs = empty.range(of: "\"runs\":[]"),
-                  let summary = empty.range(of: "\"summary\":[]}", options: .backwards), runs.upperBound <= summary.lowerBound,
-                  empty[summary.upperBound...].isEmpty else {
-                throw ResultsError("results.json's layout is not the expected one")
+        /// the runs and the summary rows, and after them (with the final line break) — the bytes
+        /// `JSONEncoder` writes for `jsonDocument` around its runs and summary rows (keys sorted;
+        /// every key here is fixed and plain, so snake-casing changes none).
+        public func jsonFrame() -> (beforeRuns: String, beforeSummary: String, end: String) {
+            var metrics: [String] = []
+            for family in content.families {
+                for metric in family.metrics {
+                    metrics.append("{\"binary\":\(metric.binary),\"definition\":" + JSONText.string(metric.definition)
+                                   + ",\"direction\":" + JSONText.string(metric.direction) + ",\"family\":"
+                                   + JSONText.string(family.name) + ",\"key\":\(metric.key),\"name\":"
+                                   + JSONText.string(metric.name) + ",\"unit\":" + JSONText.string(metric.unit) + "}")
+                }
             }
-            return (String(empty[..<runs.lowerBound]) + "\"runs\":[",
-                    "]" + String(empty[runs.upperBound..<summary.lowerBound]) + "\"summary\":[",
+            return ("{\"confidence\":" + JSONText.number(content.confidence) + ",\"format\":"
+                        + JSONText.string(Tables.resultsFormat) + ",\"metrics\":[" + metrics.joined(separator: ",") + "],\"runs\":[",
+                    "],\"suite\":" + JSONText.string(content.suite.name) + ",\"summary\":[",
                     "]}\n")
         }
     }
@@ -152,6 +155,13 @@ public enum Tables {
         public let strategy: String
         public let metric: MetricDescriptor
         public let interval: MeanInterval
+
+        /// Whether `other` is of the same group and strategy: the same scenario, grid point
+        /// and strategy, the fields a row's files start with.
+        func sharesLine(with other: SummaryCell) -> Bool {
+            strategy == other.strategy && group.pointLabel == other.group.pointLabel
+                && group.scenario.name == other.group.scenario.name && group.scenario.family == other.group.scenario.family
+        }
     }
 
     /// Every summary cell of `groups`, in the files' order.
@@ -172,24 +182,30 @@ public enum Tables {
     /// The lines of `summary.csv` for `cells` (without the header).
     public static func summaryLines(_ cells: [SummaryCell]) -> String {
         var text = ""
+        text.reserveCapacity(cells.count * 128)
         var confidence: (value: Double, text: String)?
+        // Cells come group by group and strategy by strategy: the fields they share are quoted once.
+        var shared: (cell: SummaryCell, fields: String)?
         for cell in cells {
-            if confidence?.value != cell.group.confidence {
-                confidence = (cell.group.confidence, CSV.statistic(cell.group.confidence))
-            }
             let (group, metric, interval) = (cell.group, cell.metric, cell.interval)
+            if confidence?.value != group.confidence { confidence = (group.confidence, CSV.statistic(group.confidence)) }
+            if shared.map({ !$0.cell.sharesLine(with: cell) }) ?? true {
+                shared = (cell, [group.scenario.name, group.scenario.family, group.pointLabel, cell.strategy]
+                    .map { CSV.field($0) + "," }.joined())
+            }
             let sum = interval.summary
-            text += CSV.line([group.scenario.name, group.scenario.family, group.pointLabel, cell.strategy,
-                              metric.name, metric.unit, metric.direction.rawValue, String(sum.n),
-                              CSV.statistic(sum.mean), CSV.statistic(sum.sd), CSV.statistic(interval.lower),
-                              CSV.statistic(interval.upper), interval.method.rawValue, confidence!.text])
+            text += shared!.fields
+            CSV.append([metric.name, metric.unit, metric.direction.rawValue, String(sum.n), CSV.statistic(sum.mean),
+                        CSV.statistic(sum.sd), CSV.statistic(interval.lower), CSV.statistic(interval.upper),
+                        interval.method.rawValue, confidence!.text], to: &text)
         }
         return text
     }
 
     /// `results.json`: the metrics' definitions, the summary rows and every run, for tools
-    /// that prefer JSON. Undefined values are `null`. Written as `Layout.jsonFrame` around the
-    /// runs (`Layout.jsonRun`, comma-separated) and the summary rows (`jsonSummary`).
+    /// that prefer JSON. Undefined values are `null`. Written without `JSONEncoder`, as the
+    /// bytes it writes for `jsonDocument`: `Layout.jsonFrame` around the runs (`Layout.jsonRun`,
+    /// comma-separated) and the summary rows (`jsonSummary`).
     struct JSONMetric: Encodable {
         let family, name, unit, direction, definition: String
         let key, binary: Bool
@@ -228,9 +244,12 @@ public enum Tables {
                 metrics: Dictionary(uniqueKeysWithValues: zip(names, run.values.map(finite))))
     }
 
+    /// `results.json`'s format.
+    static let resultsFormat = "coordbench-results/1"
+
     static func jsonDocument(_ content: Manifest.Content, summary: [JSONRow], runs: [JSONRun]) -> JSONDocument {
         JSONDocument(
-            format: "coordbench-results/1", suite: content.suite.name, confidence: content.confidence,
+            format: resultsFormat, suite: content.suite.name, confidence: content.confidence,
             metrics: content.families.flatMap { family in
                 family.metrics.map { JSONMetric(family: family.name, name: $0.name, unit: $0.unit, direction: $0.direction,
                                                 definition: $0.definition, key: $0.key, binary: $0.binary) }
@@ -256,21 +275,29 @@ public enum Tables {
     public static func jsonSummary(_ cells: [SummaryCell]) -> String {
         var text = ""
         text.reserveCapacity(cells.count * 256)
-        for row in jsonRows(cells) {
+        // The members a group's and a strategy's rows share, written once (see `summaryLines`).
+        var shared: (cell: SummaryCell, family: String, pointAndScenario: String, strategy: String)?
+        for cell in cells {
+            let (group, interval, sum) = (cell.group, cell.interval, cell.interval.summary)
+            if shared.map({ !$0.cell.sharesLine(with: cell) }) ?? true {
+                shared = (cell, "\"family\":" + JSONText.string(group.scenario.family),
+                          ",\"point\":" + JSONText.string(group.pointLabel) + ",\"scenario\":" + JSONText.string(group.scenario.name),
+                          ",\"strategy\":" + JSONText.string(cell.strategy) + "}")
+            }
             text += text.isEmpty ? "{" : ",{"
-            // Keys in order; the first field present opens without a comma (only the first
-            // two may be absent before "family", which is always there).
-            if let x = row.ciHigh { text += "\"ci_high\":" + JSONText.number(x) + "," }
-            if let x = row.ciLow { text += "\"ci_low\":" + JSONText.number(x) + "," }
-            text += "\"family\":" + JSONText.string(row.family)
-            text += ",\"interval\":" + JSONText.string(row.interval)
-            if let x = row.mean { text += ",\"mean\":" + JSONText.number(x) }
-            text += ",\"metric\":" + JSONText.string(row.metric)
-            text += ",\"n\":" + String(row.n)
-            text += ",\"point\":" + JSONText.string(row.point)
-            text += ",\"scenario\":" + JSONText.string(row.scenario)
-            if let x = row.sd { text += ",\"sd\":" + JSONText.number(x) }
-            text += ",\"strategy\":" + JSONText.string(row.strategy) + "}"
+            // Keys in order; the first member present opens without a comma (only the first
+            // two may be absent before "family", which is always there). An undefined
+            // statistic is left out, as JSONEncoder leaves out a nil.
+            if interval.upper.isFinite { text += "\"ci_high\":"; text += JSONText.number(interval.upper); text += "," }
+            if interval.lower.isFinite { text += "\"ci_low\":"; text += JSONText.number(interval.lower); text += "," }
+            text += shared!.family
+            text += ",\"interval\":"; text += JSONText.string(interval.method.rawValue)
+            if sum.mean.isFinite { text += ",\"mean\":"; text += JSONText.number(sum.mean) }
+            text += ",\"metric\":"; text += JSONText.string(cell.metric.name)
+            text += ",\"n\":"; text += String(sum.n)
+            text += shared!.pointAndScenario
+            if sum.sd.isFinite { text += ",\"sd\":"; text += JSONText.number(sum.sd) }
+            text += shared!.strategy
         }
         return text
     }
@@ -299,6 +326,61 @@ enum JSONText {
         }
         bytes.append(0x22)
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Compact JSON as `JSONEncoder` writes it (nothing between tokens) laid out as its
+    /// `.prettyPrinted` output is: each member or element on its own line, indented two spaces
+    /// a level, `" : "` after a key, an empty object or array as its brackets around an empty line.
+    static func pretty(_ compact: [UInt8]) -> [UInt8] {
+        var text: [UInt8] = []
+        text.reserveCapacity(compact.count * 2)
+        let (quote, backslash) = (UInt8(ascii: "\""), UInt8(ascii: "\\"))
+        func opens(_ byte: UInt8) -> Bool { byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") }
+        func closes(_ byte: UInt8) -> Bool { byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") }
+        var depth = 0
+        var (inString, escaped) = (false, false)
+        func newLine() {
+            text.append(UInt8(ascii: "\n"))
+            text.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * depth))
+        }
+        for (i, byte) in compact.enumerated() {
+            if inString {
+                text.append(byte)
+                if escaped {
+                    escaped = false
+                } else if byte == backslash {
+                    escaped = true
+                } else if byte == quote {
+                    inString = false
+                }
+                continue
+            }
+            switch byte {
+            case quote:
+                inString = true
+                text.append(byte)
+            case _ where opens(byte):
+                text.append(byte)
+                if i + 1 < compact.count, closes(compact[i + 1]) {
+                    text.append(UInt8(ascii: "\n"))  // empty: the closing bracket starts the next line
+                } else {
+                    depth += 1
+                    newLine()
+                }
+            case _ where closes(byte):
+                if !opens(compact[i - 1]) { depth -= 1 }
+                newLine()
+                text.append(byte)
+            case UInt8(ascii: ","):
+                text.append(byte)
+                newLine()
+            case UInt8(ascii: ":"):
+                text += Array(" : ".utf8)
+            default:
+                text.append(byte)
+            }
+        }
+        return text
     }
 
     /// A number: `null` unless finite, else Swift's shortest round-trip form without a final `.0`.

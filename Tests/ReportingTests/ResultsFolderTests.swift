@@ -32,6 +32,46 @@ struct ResultsFolderTests {
         #expect(ma.content.options.seed == 7 && mc.content.options.seed == 8)
     }
 
+    @Test("manifest.json and the seal, made from the content encoded once, are what JSONEncoder writes for any text")
+    func manifestAsEncoder() throws {
+        let (_, files) = try Self.written()
+        var manifest = try Manifest.decode(Data(files.manifest.utf8))
+        func encoded(_ manifest: Manifest) throws -> String {
+            String(decoding: try Manifest.encoder(pretty: true).encode(manifest), as: UTF8.self) + "\n"
+        }
+        #expect(files.manifest == (try encoded(manifest)))
+        let texts = ["quote \" and \\ backslash", "tab\tnew\nline\rcr", "bell \u{7} \u{1F} \u{7F} nul \u{0}", "slash /",
+                     "ünïcødé 🙂 e\u{301}", "Upper Case", "{}[],:", "\"outputs\":{}", ""]
+        // A manifest as `run` makes it: sealed with no outputs (text that reads like them
+        // elsewhere in the content); then odd outputs and provenance.
+        manifest.content.outputs = [:]
+        manifest.content.suite.description = "\"outputs\":{}"
+        manifest.content.entries[0].strategies[0].parameters["outputs"] = 2
+        manifest.seal()
+        #expect(manifest.canonical != nil, "the content's encoding is kept")
+        #expect(manifest.resultFingerprint == manifest.content.sha256 && manifest.resultFingerprint == manifest.contentSha256)
+        for (i, text) in texts.enumerated() {
+            manifest.content.outputs[text + ".csv"] = Manifest.FileRecord(sha256: text, bytes: i)
+        }
+        manifest.provenance = Manifest.Provenance(createdAt: texts[0], host: texts[1], gitCommit: texts[2], gitDirty: nil,
+                                                  jobs: 3, platform: texts[4], workingDirectory: texts[3], arguments: texts)
+        manifest.seal()
+        #expect(manifest.contentSha256 == manifest.content.sha256)
+        #expect(try manifest.json() == encoded(manifest))
+        let fingerprint = manifest.resultFingerprint
+        manifest.content.outputs = [:]
+        #expect(fingerprint == manifest.content.sha256, "the journal's fingerprint is of the content without outputs")
+
+        // Content changed after the seal (not only its outputs): encoded whole, never from stale bytes.
+        manifest.content.suite.description = texts[1]
+        manifest.content.entries[0].strategies[0].parameters = [texts[5]: 1.5, "": -0.0]
+        #expect(manifest.resultFingerprint == manifest.content.sha256)
+        #expect(try manifest.json() == encoded(manifest))
+        manifest.seal()
+        #expect(manifest.contentSha256 == manifest.content.sha256)
+        #expect(try manifest.json() == encoded(manifest))
+    }
+
     @Test("manifest records inputs by path relative to the suite and by SHA-256 (as sha256sum prints it)")
     func inputs() throws {
         let (directory, _) = try Self.written()
