@@ -132,18 +132,21 @@ public struct EventQueue<Payload>: ~Copyable {
         return EventID(slot: slot, generation: generation)
     }
 
+    /// The first `count` values of `storage` moved to a new allocation of `capacity` values;
+    /// `storage` is freed. How each of the queue's allocations grows.
+    @usableFromInline static func moved<Value>(_ storage: UnsafeMutablePointer<Value>, count: Int,
+                                               to capacity: Int) -> UnsafeMutablePointer<Value> {
+        let moved = UnsafeMutablePointer<Value>.allocate(capacity: capacity)
+        moved.moveInitialize(from: storage, count: count)
+        storage.deallocate()
+        return moved
+    }
+
     /// Doubles the slots' storage (payloads, generations). Amortised O(1).
     @usableFromInline mutating func growSlots() {
-        let capacity = slotCapacity * 2
-        let movedPayloads = UnsafeMutablePointer<Payload>.allocate(capacity: capacity)
-        movedPayloads.moveInitialize(from: payloads, count: slotCount)
-        payloads.deallocate()
-        payloads = movedPayloads
-        let movedGenerations = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity)
-        movedGenerations.update(from: generations, count: slotCount)
-        generations.deallocate()
-        generations = movedGenerations
-        slotCapacity = capacity
+        slotCapacity *= 2
+        payloads = Self.moved(payloads, count: slotCount, to: slotCapacity)
+        generations = Self.moved(generations, count: slotCount, to: slotCapacity)
     }
 
     /// Puts `slot` on the free stack, doubling it when full. Amortised O(1).
@@ -154,21 +157,14 @@ public struct EventQueue<Payload>: ~Copyable {
     }
 
     @usableFromInline mutating func growFree() {
-        let moved = UnsafeMutablePointer<UInt32>.allocate(capacity: 2 * freeCapacity)
-        moved.update(from: freeSlots, count: freeCount)
-        freeSlots.deallocate()
-        freeSlots = moved
         freeCapacity *= 2
+        freeSlots = Self.moved(freeSlots, count: freeCount, to: freeCapacity)
     }
 
     /// Doubles the heap's storage. Amortised O(1).
     @usableFromInline mutating func growEntries() {
-        let capacity = entryCapacity * 2
-        let moved = UnsafeMutablePointer<HeapEntry>.allocate(capacity: capacity)
-        moved.update(from: entries, count: entryCount)
-        entries.deallocate()
-        entries = moved
-        entryCapacity = capacity
+        entryCapacity *= 2
+        entries = Self.moved(entries, count: entryCount, to: entryCapacity)
     }
 
     /// Cancels a pending event; a handle that has already run or been cancelled is ignored.
