@@ -47,9 +47,9 @@ struct ContractNetPolicy: TeamPolicy {
         classes = WorkerGroups(capable: team.capable, agents: team.scenario.agents, byProfile: true)
         // Cells for every member only where they are used (`earliest-finish`): at 10^6 agents
         // each set takes tens of MiB.
-        let members = award == .earliestFinish
-        idle = Table(classes.groups.map { Table($0.map { AgentHeap(slots: members ? $0.count : 0) }) })
-        busy = Table(classes.groups.map { Table($0.map { AgentHeap(slots: members ? $0.count : 0) }) })
+        let heapsUsed = award == .earliestFinish
+        idle = Table(classes.groups.map { Table($0.map { AgentHeap(slots: heapsUsed ? $0.count : 0) }) })
+        busy = Table(classes.groups.map { Table($0.map { AgentHeap(slots: heapsUsed ? $0.count : 0) }) })
         rate = Array(repeating: 0, count: classes.groups.map(\.count).max() ?? 0)
         if award == .earliestFinish {
             for a in team.workers.map(Int.init) { refresh(a, team) }
