@@ -168,7 +168,11 @@ public struct Runner: Sendable {
                 wake.wait()
                 continue
             }
-            for piece in ready {
+            // Each piece is moved out of the batch (reversed, so that popping from its end
+            // gives plan order), not copied: a copy of a piece retains, and later releases,
+            // every reference it holds.
+            ready.reverse()
+            while let piece = ready.popLast() {
                 do {
                     try consume(position, piece)
                 } catch {
@@ -179,7 +183,6 @@ public struct Runner: Sendable {
                 position += 1
                 slots.signal()
             }
-            ready.removeAll(keepingCapacity: true)
         }
         // Let every worker past its wait for a slot, then wait for all of them.
         for _ in 0..<workers { slots.signal() }

@@ -1,4 +1,5 @@
 internal import CGSL
+import Synchronization
 
 /// Descriptive statistics of one sample, computed by GSL (`gsl_stats_*`, `gsl_cdf_tdist_Pinv`).
 ///
@@ -45,9 +46,27 @@ public struct Summary: Sendable, Equatable {
     }
 
     /// The `p`-quantile of Student's t with `degreesOfFreedom` (`gsl_cdf_tdist_Pinv`).
+    ///
+    /// Remembered: a report asks for the same few quantiles thousands of times (one confidence,
+    /// a handful of sample sizes), and each is an iterative inversion of the cdf. The cache
+    /// holds the value GSL returned for exactly those arguments, so results do not change.
     public static func tQuantile(_ p: Double, degreesOfFreedom: Double) -> Double {
-        gsl_cdf_tdist_Pinv(p, degreesOfFreedom)
+        let key = QuantileKey(p: p.bitPattern, degreesOfFreedom: degreesOfFreedom.bitPattern)
+        if let known = quantiles.withLock({ $0[key] }) { return known }
+        let value = gsl_cdf_tdist_Pinv(p, degreesOfFreedom)
+        quantiles.withLock { cache in
+            if cache.count >= 4096 { cache.removeAll() }  // bounded, whatever the callers ask
+            cache[key] = value
+        }
+        return value
     }
+
+    private struct QuantileKey: Hashable {
+        let p: UInt64
+        let degreesOfFreedom: UInt64
+    }
+
+    private static let quantiles = Mutex<[QuantileKey: Double]>([:])
 }
 
 /// Single-sample helpers used by the families when they score a run.
