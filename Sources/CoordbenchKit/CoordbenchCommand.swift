@@ -47,7 +47,7 @@ struct CoordbenchCommand: ParsableCommand {
         commandName: Session.commandName,
         abstract: "Deterministic benchmarks of orchestration strategies for simulated agent teams.",
         version: Coordbench.version,
-        subcommands: [RunCommand.self, CompareCommand.self, VerifyCommand.self, ReportCommand.self, SimulateCommand.self,
+        subcommands: [RunCommand.self, MergeCommand.self, CompareCommand.self, VerifyCommand.self, ReportCommand.self, SimulateCommand.self,
                       ValidateCommand.self, ListCommand.self, BenchCommand.self]
     ) }
 

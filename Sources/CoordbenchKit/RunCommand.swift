@@ -27,6 +27,13 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Reuse the finished runs journaled by an interrupted run with the same inputs.")
     var resume = false
 
+    @Option(help: ArgumentHelp(
+        "Run only shard K of N of the plan (1-based) into a shard folder, for `merge`: `K/N`, `auto` (a Slurm array's "
+            + "SLURM_ARRAY_TASK_ID and _COUNT) or `auto/N` (the index from a Slurm array or a Kubernetes Indexed Job's "
+            + "JOB_COMPLETION_INDEX). Run again, a shard resumes from its journal. --out may hold {K} and {N}.",
+        valueName: "K/N|auto|auto/N"))
+    var shard: String?
+
     @Flag(name: .shortAndLong, help: "No progress or summary lines.")
     var quiet = false
 
@@ -42,7 +49,7 @@ struct RunCommand: ParsableCommand {
         }
     }
 
-    func run() throws { try Terminal.exitingOnFailure(runSuite) }
+    func run() throws { try Terminal.exitingOnFailure(shard == nil ? runSuite : runShard) }
 
     func runSuite() throws {
         let started = Date()
@@ -99,6 +106,92 @@ struct RunCommand: ParsableCommand {
             print("data:   \(directory)/runs.csv, " + (written.detailFiles + ["summary.csv", "results.json", "manifest.json"])
                 .joined(separator: ", "))
         }
+    }
+}
+
+extension RunCommand {
+    /// `run --shard`: runs one shard of the plan into a shard folder — its journal (the runs, one
+    /// line each, as `--resume` journals them, kept) and `shard.json` (see `ShardRecord`) — for
+    /// `merge`. A shard folder is always resumed: its journal's runs are not run again.
+    func runShard() throws {
+        let started = Date()
+        let startCPU = Self.processCPUSeconds()
+        let (shard, source): (Shard, String)
+        do {
+            (shard, source) = try Shard.resolve(self.shard!, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            Terminal.printError("error: \(error)")
+            throw ExitCode(ExitStatus.badInput)
+        }
+        DispatchQueue.global().async { _ = BuildIdentity.current }
+        let loaded: Suite
+        do {
+            loaded = try SuiteLoader.load(path: suite, replications: replications, seed: seed,
+                                          budget: limits.budget(jobs: jobs), registry: Session.registry)
+        } catch {
+            Terminal.report(error)
+            throw ExitCode(ExitStatus.badInput)
+        }
+        let plan = RunPlan(suite: loaded)
+        let part = RunPlan(suite: loaded, shard: shard)
+        let directory = (out ?? "results/\(loaded.name)-shards/shard-{K}-of-{N}")
+            .replacingOccurrences(of: "{K}", with: String(shard.index))
+            .replacingOccurrences(of: "{N}", with: String(shard.count))
+        let manifest = Manifest(suite: loaded, options: Manifest.Options(seed: loaded.seed, replications: replications,
+                                                                         runTimeout: runTimeout),
+                                directory: directory, provenance: .unrecorded)
+        let folder = try OutputFolder.acquire(directory)
+        defer { folder.release() }
+        let journalPath = (directory as NSString).appendingPathComponent(ShardRecord.journalName)
+        let fingerprint = Journal.Fingerprint(version: Coordbench.version, build: BuildIdentity.current,
+                                              inputs: manifest.resultFingerprint, plan: part)
+        let resuming = FileManager.default.fileExists(atPath: journalPath)
+        let opened = try Journal.prepare(path: journalPath, fingerprint: fingerprint, plan: part, resume: resuming)
+        if let notice = opened.notice, notice.isWarning || !quiet { Terminal.printError(notice.text) }
+        let (journal, done) = (opened.journal, opened.done)
+
+        func record(finished: Int) throws {
+            let absolute = URL(fileURLWithPath: suite).standardizedFileURL.path
+            let record = ShardRecord(
+                suite: .init(name: loaded.name, path: suite, absolutePath: absolute, contentSha256: manifest.resultFingerprint),
+                options: .init(seed: seed, replications: replications, runTimeout: runTimeout),
+                version: Coordbench.version, build: BuildIdentity.current, shard: shard, source: source,
+                planRuns: plan.runs.count, runs: part.runs.count, finished: finished, complete: finished == part.runs.count,
+                cpuSeconds: (Self.processCPUSeconds() - startCPU).rounded(toPlaces: 3),
+                wallSeconds: Date().timeIntervalSince(started).rounded(toPlaces: 3),
+                host: ProcessInfo.processInfo.hostName, jobs: jobs,
+                updatedAt: ISO8601DateFormatter().string(from: Date()))
+            try SafeFile.writeAtomically(String(decoding: try record.json(), as: UTF8.self),
+                                         to: (directory as NSString).appendingPathComponent(ShardRecord.fileName))
+        }
+        try record(finished: done.count)
+        let progress = Progress(total: part.runs.count, enabled: !quiet && Terminal.stderrIsTerminal)
+        _ = try Runner(jobs: jobs, runTimeout: runTimeout).stream(
+            part, done: done, journal: journal, progress: { finished, _ in progress.update(finished) },
+            prepare: { _, _ in () }, consume: { _, _ in })
+        progress.finish()
+        try record(finished: part.runs.count)
+        if !quiet {
+            let seconds = String(format: "%.2f", Date().timeIntervalSince(started))
+            print("shard \(shard.label): \(grouped(part.runs.count)) of \(grouped(plan.runs.count)) runs in \(seconds) s "
+                  + "with \(jobs) job\(jobs == 1 ? "" : "s") (\(source))")
+            print("shard folder: \(directory) (merge the shards with: \(Session.commandName) merge SHARD_DIR... --out DIR)")
+        }
+    }
+
+    /// User and system CPU seconds of this process so far.
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    }
+}
+
+extension Double {
+    func rounded(toPlaces places: Int) -> Double {
+        let scale = pow(10, Double(places))
+        return (self * scale).rounded() / scale
     }
 }
 

@@ -28,14 +28,15 @@ extension Journal {
     }
 
     /// A run's line (without its `\n`) when its checksum holds, it names a run of `plan` and
-    /// its fields are what that run's family records.
+    /// its fields are what that run's family records. `index` is the run's position among the
+    /// plan's runs (its plan index, unless the plan is a shard or a sample).
     static func parse(_ line: Data.SubSequence, plan: RunPlan) -> (index: Int, outcome: RunOutcome)? {
         guard let tab = line.firstIndex(of: UInt8(ascii: "\t")), line.distance(from: line.startIndex, to: tab) == 16,
               let text = String(validating: line, as: UTF8.self) else { return nil }
         let record = line[line.index(after: tab)...]
         guard String(decoding: line[..<tab], as: UTF8.self) == record.withUnsafeBytes(checksum) else { return nil }
         let fields = Array(text.split(separator: "\t", omittingEmptySubsequences: false).dropFirst())
-        guard fields.count >= 4, let index = Int(fields[0]), plan.runs.indices.contains(index),
+        guard fields.count >= 4, let planIndex = Int(fields[0]), let index = plan.runs.position(ofPlanIndex: planIndex),
               escape(plan.runs[index].identity) == fields[1],
               let reason = StopReason(rawValue: String(fields[2])), let events = Int(fields[3]) else { return nil }
         let family = plan.runs[index].scenario.family

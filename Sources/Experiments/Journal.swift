@@ -200,17 +200,29 @@ public final class Journal: @unchecked Sendable {
         case usable(done: JournaledRuns, valid: [Range<Int>], dropped: Int, complete: Bool)
     }
 
+    /// What a journal file holds, read without judging whose it is.
+    public enum Scan {
+        case missing
+        /// Why it cannot be read as a journal.
+        case unreadable(String)
+        /// Its header, where each run of the plan that it holds has its line (by position in
+        /// the plan, -1 for none; empty when it holds none), how many runs those are, the byte
+        /// ranges of its valid lines ("\n" included; the header's first), and how many lines
+        /// were dropped (damaged, unfinished, or not a run of the plan).
+        case read(header: Fingerprint, offsets: [Int], count: Int, valid: [Range<Int>], dropped: Int)
+    }
+
     /// Reads the journal at `path` a piece at a time (never whole: a journal of a million runs
-    /// is gigabytes), checking every line; remembers where each valid run's line is.
-    static func inspect(path: String, fingerprint: Fingerprint, plan: RunPlan) -> Inspection {
+    /// is gigabytes), checking every line against `plan`; remembers where each valid run's line is.
+    public static func scan(path: String, plan: RunPlan) -> Scan {
         let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         if fd < 0 {
             if errno == ENOENT { return .missing }
-            return .unusable("is unreadable (\(IOFailure("read", path, code: errno).reason))")
+            return .unreadable("is unreadable (\(IOFailure("read", path, code: errno).reason))")
         }
         defer { close(fd) }
         var lines = LineReader(fd: fd)
-        var header: (text: String, range: Range<Int>)?
+        var header: Fingerprint?
         var offsets: [Int] = []
         var valid: [Range<Int>] = []
         var count = 0
@@ -224,21 +236,12 @@ public final class Journal: @unchecked Sendable {
                 }
                 guard header != nil else {
                     guard let text = String(validating: line, as: UTF8.self), text.hasPrefix(family) else {
-                        return .unusable("is unreadable (not a coordbench journal)")
+                        return .unreadable("is unreadable (not a coordbench journal)")
                     }
                     guard let parsed = Fingerprint.parse(text) else {
-                        return .unusable("was written by another build of coordbench")
+                        return .unreadable("was written by another build of coordbench")
                     }
-                    if parsed.version != fingerprint.version {
-                        return .unusable("was written by another build of coordbench (version \(parsed.version))")
-                    }
-                    if parsed.build != fingerprint.build {
-                        return .unusable("was written by another build of coordbench")
-                    }
-                    if parsed.inputs != fingerprint.inputs {
-                        return .unusable("was written for other inputs or options (suite, scenarios, seed or replications differ)")
-                    }
-                    header = (text, range)
+                    header = parsed
                     valid.append(range)
                     continue
                 }
@@ -252,11 +255,33 @@ public final class Journal: @unchecked Sendable {
                 valid.append(range)
             }
         } catch {
-            return .unusable("is unreadable (\(error.reason))")
+            return .unreadable("is unreadable (\(error.reason))")
         }
-        guard header != nil else { return .unusable("is unreadable (not a coordbench journal)") }
-        return .usable(done: JournaledRuns(path: path, plan: plan, offsets: offsets, count: count), valid: valid,
-                       dropped: dropped, complete: dropped == 0)
+        guard let header else { return .unreadable("is unreadable (not a coordbench journal)") }
+        return .read(header: header, offsets: offsets, count: count, valid: valid, dropped: dropped)
+    }
+
+    /// Reads the journal at `path` (see `scan`) and checks that it was written by this build for
+    /// these inputs.
+    static func inspect(path: String, fingerprint: Fingerprint, plan: RunPlan) -> Inspection {
+        switch scan(path: path, plan: plan) {
+        case .missing:
+            return .missing
+        case .unreadable(let reason):
+            return .unusable(reason)
+        case .read(let header, let offsets, let count, let valid, let dropped):
+            if header.version != fingerprint.version {
+                return .unusable("was written by another build of coordbench (version \(header.version))")
+            }
+            if header.build != fingerprint.build {
+                return .unusable("was written by another build of coordbench")
+            }
+            if header.inputs != fingerprint.inputs {
+                return .unusable("was written for other inputs or options (suite, scenarios, seed or replications differ)")
+            }
+            return .usable(done: JournaledRuns(path: path, plan: plan, offsets: offsets, count: count), valid: valid,
+                           dropped: dropped, complete: dropped == 0)
+        }
     }
 
     /// Replaces the journal at `path` by its valid lines (written to a temporary and renamed into
@@ -315,45 +340,75 @@ public final class Journal: @unchecked Sendable {
 /// The finished runs a journal holds, by plan index: where each one's line is in the file. A
 /// run's outcome is read back and parsed only when it is asked for — by the worker whose turn
 /// it is — so resuming a large suite holds 8 bytes per run of the plan, not every outcome.
+/// The runs may come from several journals (`merging`: the shards of a plan).
 public final class JournaledRuns: Sendable {
     /// No finished runs.
     public static let none = JournaledRuns(path: "", plan: nil, offsets: [], count: 0)
 
-    let path: String
+    let paths: [String]
     let plan: RunPlan?
-    /// The byte offset of each run's line, by plan index (-1 for a run not journaled); empty
-    /// when no run is.
-    let offsets: [Int]
+    /// Where each run's line is, by position in the plan (-1 for a run not journaled): its
+    /// journal's number in `paths` times 2^48 plus its byte offset; empty when no run is.
+    let locations: [Int]
     /// How many runs are journaled.
     public let count: Int
 
+    static let fileShift = 48
+
     init(path: String, plan: RunPlan?, offsets: [Int], count: Int) {
-        self.path = path
+        self.paths = [path]
         self.plan = plan
-        self.offsets = offsets
+        self.locations = offsets
         self.count = count
+    }
+
+    private init(paths: [String], plan: RunPlan, locations: [Int], count: Int) {
+        self.paths = paths
+        self.plan = plan
+        self.locations = locations
+        self.count = count
+    }
+
+    /// The runs of several journals of `plan` (each given with its runs' offsets, by position
+    /// in `plan`, as `Journal.scan` found them), as one: 8 bytes per run of the plan. A run in
+    /// more than one journal is taken from the first that has it.
+    public static func merging(_ journals: [(path: String, offsets: [Int])], plan: RunPlan) -> JournaledRuns {
+        precondition(journals.count < 1 << 15, "too many journals")
+        var locations: [Int] = []
+        var count = 0
+        for (file, journal) in journals.enumerated() {
+            for (position, offset) in journal.offsets.enumerated() where offset >= 0 {
+                precondition(offset < 1 << fileShift, "journal too large")
+                if locations.isEmpty { locations = Array(repeating: -1, count: plan.runs.count) }
+                guard locations[position] < 0 else { continue }
+                locations[position] = file << fileShift | offset
+                count += 1
+            }
+        }
+        return JournaledRuns(paths: journals.map(\.path), plan: plan, locations: locations, count: count)
     }
 
     public var isEmpty: Bool { count == 0 }
 
-    /// Whether the run at plan index `index` is journaled.
-    public func contains(_ index: Int) -> Bool { index < offsets.count && offsets[index] >= 0 }
+    /// Whether the run at plan position `index` is journaled.
+    public func contains(_ index: Int) -> Bool { index < locations.count && locations[index] >= 0 }
 
-    /// The plan indices of the journaled runs, in plan order.
-    public var keys: [Int] { offsets.indices.filter { offsets[$0] >= 0 } }
+    /// The plan positions of the journaled runs, in plan order.
+    public var keys: [Int] { locations.indices.filter { locations[$0] >= 0 } }
 
     /// Every journaled outcome, in plan order (reads them all: for tests and small journals).
     public var values: [RunOutcome] { keys.compactMap { outcome(at: $0) } }
 
-    /// The journaled outcome of the run at plan index `index`, read from the file now; nil
+    /// The journaled outcome of the run at plan position `index`, read from its file now; nil
     /// when it is not journaled or its line no longer reads back intact (the run is then done
     /// again). Safe to call from several threads at once.
     public func outcome(at index: Int) -> RunOutcome? {
         guard contains(index), let plan else { return nil }
-        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        let location = locations[index]
+        let fd = open(paths[location >> JournaledRuns.fileShift], O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
-        var reader = LineReader(fd: fd, offset: offsets[index], chunk: 4096)
+        var reader = LineReader(fd: fd, offset: location & (1 << JournaledRuns.fileShift - 1), chunk: 4096)
         guard let (line, _, ended) = try? reader.next(), ended,
               let parsed = Journal.parse(line, plan: plan), parsed.index == index else { return nil }
         return parsed.outcome

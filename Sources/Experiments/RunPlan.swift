@@ -60,6 +60,13 @@ public struct RunPlan: Sendable {
         self.runs = Runs(suite: suite)
     }
 
+    /// The runs of `suite` in `shard` (see `Shard`), in plan order, keeping their plan indices
+    /// and identities; computed from their position like a whole plan's.
+    public init(suite: Suite, shard: Shard) {
+        self.suite = suite
+        self.runs = Runs(suite: suite, offset: shard.index - 1, step: shard.count)
+    }
+
     /// Some of `suite`'s runs (a sample), keeping their indices and identities.
     public init(suite: Suite, runs: [RunSpec]) {
         self.suite = suite
@@ -72,7 +79,7 @@ public struct RunPlan: Sendable {
     func fnv1aOfIdentities(continuing hash: UInt64) -> UInt64 {
         var hash = hash
         func add(_ bytes: [UInt8]) { hash = bytes.withUnsafeBytes { StableHash.fnv1a($0, continuing: hash) } }
-        guard runs.isComputed else {
+        guard runs.isWhole else {
             for run in runs { add(Array(("\n" + run.identity).utf8)) }
             return hash
         }
@@ -121,8 +128,11 @@ public struct RunPlan: Sendable {
         private let starts: [Int]
         private let suite: Suite?
         private let explicit: [RunSpec]
+        /// The plan indices held: `offset`, `offset + step`, … (a shard; 0 and 1 for a whole plan).
+        private let offset: Int
+        private let step: Int
 
-        init(suite: Suite) {
+        init(suite: Suite, offset: Int = 0, step: Int = 1) {
             var starts = [0]
             for entry in suite.entries {
                 starts.append(starts.last! + entry.points.count * entry.replications * entry.strategies.count)
@@ -130,20 +140,46 @@ public struct RunPlan: Sendable {
             self.starts = starts
             self.suite = suite
             self.explicit = []
+            self.offset = offset
+            self.step = step
         }
 
         init(explicit: [RunSpec]) {
             self.starts = []
             self.suite = nil
             self.explicit = explicit
+            self.offset = 0
+            self.step = 1
         }
 
         public var startIndex: Int { 0 }
-        public var endIndex: Int { suite == nil ? explicit.count : starts.last! }
+        public var endIndex: Int {
+            guard suite != nil else { return explicit.count }
+            let total = starts.last!
+            return total > offset ? (total - offset - 1) / step + 1 : 0
+        }
 
-        public subscript(position: Int) -> RunSpec {
-            guard let suite else { return explicit[position] }
-            precondition(position >= 0 && position < endIndex, "run index out of range")
+        /// The position among these runs of the run at plan index `planIndex`; nil when it is
+        /// not one of them.
+        public func position(ofPlanIndex planIndex: Int) -> Int? {
+            guard suite != nil else {
+                // A sample keeps its specs' indices in plan order.
+                var low = 0, high = explicit.count
+                while low < high {
+                    let middle = (low + high) / 2
+                    if explicit[middle].index < planIndex { low = middle + 1 } else { high = middle }
+                }
+                return low < explicit.count && explicit[low].index == planIndex ? low : nil
+            }
+            guard planIndex >= offset, (planIndex - offset) % step == 0 else { return nil }
+            let position = (planIndex - offset) / step
+            return position < endIndex ? position : nil
+        }
+
+        public subscript(local: Int) -> RunSpec {
+            guard let suite else { return explicit[local] }
+            precondition(local >= 0 && local < endIndex, "run index out of range")
+            let position = offset + local * step
             // The last entry starting at or before `position`.
             var low = 0, high = starts.count - 2
             while low < high {
@@ -161,8 +197,8 @@ public struct RunPlan: Sendable {
                            baseSeed: suite.seed)
         }
 
-        /// Whether the runs are computed from the suite (not a stored sample).
-        var isComputed: Bool { suite != nil }
+        /// Whether these are all the suite's runs, computed from it (not a sample or a shard).
+        var isWhole: Bool { suite != nil && step == 1 }
 
         /// Whether some run of `entry` is among these runs.
         func covers(_ entry: Suite.Entry) -> Bool {
