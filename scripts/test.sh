@@ -13,6 +13,8 @@ python3 scripts/fuzz/fuzz.py --binary .build/release/coordbench --workers 2 --no
     --n "${FUZZ_N:-300}" --seed "${FUZZ_SEED:-1}" --seconds "${FUZZ_SECONDS:-150}"
 echo "==> checking that the committed results/default are reproduced (coordbench verify)" >&2
 .build/release/coordbench verify results/default
+echo "==> running the default suite as a Slurm array of 4 shards on a private local Slurm cluster, merging, comparing with one run (scripts/slurm/test-slurm.sh)" >&2
+bash scripts/slurm/test-slurm.sh
 echo "==> checking that results/default loads in pandas without loss" >&2
 python3 -c "import pandas" 2>/dev/null || python3 -m pip install -q pandas >&2
 python3 scripts/check-results-load.py results/default

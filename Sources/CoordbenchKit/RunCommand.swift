@@ -140,6 +140,16 @@ extension RunCommand {
         let manifest = Manifest(suite: loaded, options: Manifest.Options(seed: loaded.seed, replications: replications,
                                                                          runTimeout: runTimeout),
                                 directory: directory, provenance: .unrecorded)
+        // A folder that holds another shard (or a shard of other inputs) is not replaced: that
+        // would lose its runs to a mistyped --out or an array submitted with other bounds.
+        if let existing = try? ShardRecord.read(folder: directory),
+           existing.shard != shard || existing.suite.contentSha256 != manifest.resultFingerprint {
+            let what = existing.shard != shard ? "shard \(existing.shard.label)" : "shard \(shard.label) of other inputs "
+                + "(content \(existing.suite.contentSha256.prefix(12))…, this run's \(manifest.resultFingerprint.prefix(12))…)"
+            Terminal.printError("error: \(directory) holds \(what) of \(existing.suite.path); this is shard \(shard.label) "
+                                + "(\(source)): choose another --out, or remove that folder to replace it")
+            throw ExitCode(ExitStatus.badInput)
+        }
         let folder = try OutputFolder.acquire(directory)
         defer { folder.release() }
         let journalPath = (directory as NSString).appendingPathComponent(ShardRecord.journalName)

@@ -37,10 +37,15 @@ public struct Shard: Sendable, Equatable, Codable {
     /// "3/8".
     public var label: String { "\(index)/\(count)" }
 
-    /// A shard as `--shard` names it, resolved: `K/N` (given), `auto` (Slurm array: the index and
-    /// count from `SLURM_ARRAY_TASK_*`) or `auto/N` (the index from a Slurm array or a Kubernetes
-    /// Indexed Job's `JOB_COMPLETION_INDEX`, the count given), with what it was resolved from,
-    /// for the shard's record. Throws a message for `--shard` when it cannot be resolved.
+    /// A shard as `--shard` names it, resolved, with what it was resolved from (for the shard's
+    /// record). Throws a message for `--shard` when it cannot be resolved.
+    /// - `K/N`: given.
+    /// - `auto`: a whole Slurm array of shards (`--array=0-(N−1)` or `1-N`, any step):
+    ///   K = (`SLURM_ARRAY_TASK_ID` − `_MIN`) / `_STEP` + 1, N = `SLURM_ARRAY_TASK_COUNT`. An array
+    ///   starting above task 1 is refused: it is some of the shards, whose count it cannot tell.
+    /// - `auto/N`: the count given; in a Slurm array of N tasks as for `auto`, in an array of
+    ///   fewer (running some shards again, e.g. `--array=3,5`) K = `SLURM_ARRAY_TASK_ID`
+    ///   (1-based); in a Kubernetes Indexed Job K = `JOB_COMPLETION_INDEX` + 1.
     public static func resolve(_ argument: String, environment: [String: String]) throws(ShardError) -> (Shard, source: String) {
         let parts = argument.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
         guard parts.count <= 2, !parts[0].isEmpty else { throw ShardError.usage(argument) }
@@ -60,18 +65,30 @@ public struct Shard: Sendable, Equatable, Codable {
             guard let task = Int(id) else { throw ShardError("--shard \(argument): SLURM_ARRAY_TASK_ID is not a number: \(id)") }
             let minimum = Int(environment["SLURM_ARRAY_TASK_MIN"] ?? "0") ?? 0
             let step = max(1, Int(environment["SLURM_ARRAY_TASK_STEP"] ?? "1") ?? 1)
-            guard let tasks = count ?? environment["SLURM_ARRAY_TASK_COUNT"].flatMap({ Int($0) }) else {
+            let tasks = environment["SLURM_ARRAY_TASK_COUNT"].flatMap { Int($0) }
+            let described = "SLURM_ARRAY_TASK_ID=\(task) (SLURM_ARRAY_TASK_MIN=\(minimum), SLURM_ARRAY_TASK_STEP=\(step), "
+                + "\(tasks.map { $0 == 1 ? "1 task" : "\($0) tasks" } ?? "? tasks"))"
+            if let count, tasks != count {
+                // Not the whole array of shards (a re-run of some): the task ids are the shards, 1-based.
+                guard let shard = Shard(index: task, count: count) else {
+                    throw ShardError("--shard \(argument): array task \(task) is not a shard of \(count); an array of some "
+                                     + "of the shards must be numbered as they are, 1 to \(count) (e.g. --array=3,5)")
+                }
+                return (shard, described)
+            }
+            guard let tasks else {
                 throw ShardError("--shard \(argument): SLURM_ARRAY_TASK_COUNT is not set; give the count (--shard auto/N)")
             }
-            if let given = count, let slurm = environment["SLURM_ARRAY_TASK_COUNT"].flatMap({ Int($0) }), slurm != given {
-                throw ShardError("--shard \(argument): the array has \(slurm) tasks (SLURM_ARRAY_TASK_COUNT), not \(given)")
+            guard minimum <= 1 else {
+                throw ShardError("--shard \(argument): an array that starts at task \(minimum) is not a whole array of shards "
+                                 + "(--array=0-N or 1-N); to run some shards again, name their count: --shard auto/N "
+                                 + "with --array=K,…")
             }
             guard (task - minimum) % step == 0, let shard = Shard(index: (task - minimum) / step + 1, count: tasks) else {
                 throw ShardError("--shard \(argument): array task \(task) (first \(minimum), step \(step)) is not one of "
                                  + "\(tasks) shards; submit the array as --array=0-\(tasks - 1) or 1-\(tasks)")
             }
-            return (shard, "SLURM_ARRAY_TASK_ID=\(task) (SLURM_ARRAY_TASK_MIN=\(minimum), SLURM_ARRAY_TASK_STEP=\(step), "
-                    + "\(tasks) tasks)")
+            return (shard, described)
         }
         if let value = environment["JOB_COMPLETION_INDEX"] {
             guard let count else {

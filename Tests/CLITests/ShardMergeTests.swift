@@ -169,6 +169,16 @@ struct ShardMergeTests {
         record = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: root.path + "/k8s-1/shard.json")))
             as? [String: Any] ?? [:]
         #expect(record["source"] as? String == "JOB_COMPLETION_INDEX=0 (4 completions)")
+        // A folder that holds another shard is not replaced (a one-task array re-running shard 3
+        // must not become shard 1/1 over shard 1's runs).
+        result = try Self.run(["run", Self.suite, "--shard", "1/1", "--out", root.path + "/slurm-3-of-4"], environment: [:])
+        #expect(result.status == 2)
+        #expect(result.stderr == "error: \(root.path)/slurm-3-of-4 holds shard 3/4 of \(Self.suite); this is shard 1/1 "
+                + "(--shard 1/1): choose another --out, or remove that folder to replace it\n", "\(result.stderr)")
+        result = try Self.run(["run", Self.suite, "--shard", "3/4", "--seed", "9", "--out", root.path + "/slurm-3-of-4"],
+                              environment: [:])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("holds shard 3/4 of other inputs (content "), "\(result.stderr)")
         result = try Self.run(["run", Self.suite, "--shard", "auto", "--out", root.path + "/none"], environment: [:])
         #expect(result.status == 2)
         #expect(result.stderr == "error: --shard auto: neither SLURM_ARRAY_TASK_ID (a Slurm array) nor JOB_COMPLETION_INDEX "

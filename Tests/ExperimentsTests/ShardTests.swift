@@ -99,6 +99,10 @@ struct ShardTests {
              "SLURM_ARRAY_TASK_ID=6 (SLURM_ARRAY_TASK_MIN=0, SLURM_ARRAY_TASK_STEP=2, 4 tasks)"),
             ("auto/4", ["SLURM_ARRAY_TASK_ID": "2", "SLURM_ARRAY_TASK_MIN": "0", "SLURM_ARRAY_TASK_COUNT": "4"], "3/4",
              "SLURM_ARRAY_TASK_ID=2 (SLURM_ARRAY_TASK_MIN=0, SLURM_ARRAY_TASK_STEP=1, 4 tasks)"),
+            ("auto/8", ["SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_MIN": "3", "SLURM_ARRAY_TASK_COUNT": "1"], "3/8",
+             "SLURM_ARRAY_TASK_ID=3 (SLURM_ARRAY_TASK_MIN=3, SLURM_ARRAY_TASK_STEP=1, 1 task)"),
+            ("auto/8", ["SLURM_ARRAY_TASK_ID": "5", "SLURM_ARRAY_TASK_MIN": "3", "SLURM_ARRAY_TASK_COUNT": "2"], "5/8",
+             "SLURM_ARRAY_TASK_ID=5 (SLURM_ARRAY_TASK_MIN=3, SLURM_ARRAY_TASK_STEP=1, 2 tasks)"),
             ("auto/5", ["JOB_COMPLETION_INDEX": "0"], "1/5", "JOB_COMPLETION_INDEX=0 (5 completions)"),
             ("auto/5", ["JOB_COMPLETION_INDEX": "4"], "5/5", "JOB_COMPLETION_INDEX=4 (5 completions)"),
           ])
@@ -118,8 +122,12 @@ struct ShardTests {
                 + "(a Kubernetes Indexed Job) is set; name the shard as K/N"),
             ("auto", ["JOB_COMPLETION_INDEX": "2"], "--shard auto: a Kubernetes Indexed Job gives no count; give it (--shard auto/N)"),
             ("auto/4", ["JOB_COMPLETION_INDEX": "4"], "--shard auto/4: JOB_COMPLETION_INDEX=4 is not between 0 and 3"),
-            ("auto/3", ["SLURM_ARRAY_TASK_ID": "1", "SLURM_ARRAY_TASK_COUNT": "4"],
-             "--shard auto/3: the array has 4 tasks (SLURM_ARRAY_TASK_COUNT), not 3"),
+            ("auto/3", ["SLURM_ARRAY_TASK_ID": "4", "SLURM_ARRAY_TASK_COUNT": "4"],
+             "--shard auto/3: array task 4 is not a shard of 3; an array of some of the shards must be numbered as they are, "
+                + "1 to 3 (e.g. --array=3,5)"),
+            ("auto", ["SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_MIN": "3", "SLURM_ARRAY_TASK_COUNT": "1"],
+             "--shard auto: an array that starts at task 3 is not a whole array of shards (--array=0-N or 1-N); to run some "
+                + "shards again, name their count: --shard auto/N with --array=K,…"),
             ("auto", ["SLURM_ARRAY_TASK_ID": "9", "SLURM_ARRAY_TASK_MIN": "0", "SLURM_ARRAY_TASK_COUNT": "4"],
              "--shard auto: array task 9 (first 0, step 1) is not one of 4 shards; submit the array as --array=0-3 or 1-4"),
           ])
