@@ -32,11 +32,17 @@ struct MergeCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "No summary lines.")
     var quiet = false
 
-    @OptionGroup(title: "Limits")
-    var limits: BudgetOptions
+    // A merge runs nothing, so the shards' memory and event limits do not apply to it: only the
+    // plan's size (8 bytes a run) and where the suite may name its files.
+    @Option(help: ArgumentHelp("Refuse a suite of more runs than this.", valueName: "N"))
+    var maxRuns: Int = Budget.defaultMaxRuns
+
+    @Flag(help: "Allow the suite to name scenario files outside its own folder tree (as its shards were).")
+    var allowOutsidePaths = false
 
     func validate() throws {
         if shards.isEmpty { throw ValidationError("name at least one shard folder") }
+        guard maxRuns >= 1 else { throw ValidationError("--max-runs must be at least 1, got \(maxRuns)") }
     }
 
     func run() throws { try Terminal.exitingOnFailure(merge) }
@@ -113,7 +119,9 @@ struct MergeCommand: ParsableCommand {
         let loaded: Suite
         do {
             loaded = try SuiteLoader.load(path: suitePath, replications: reference.options.replications,
-                                          seed: reference.options.seed, budget: limits.budget(jobs: jobs),
+                                          seed: reference.options.seed,
+                                          budget: Budget(maxRuns: maxRuns, maxMemory: .infinity, jobs: jobs,
+                                                         allowOutsidePaths: allowOutsidePaths),
                                           registry: Session.registry)
         } catch {
             Terminal.report(error)
