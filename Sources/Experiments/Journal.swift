@@ -340,7 +340,7 @@ public final class Journal: @unchecked Sendable {
 /// The finished runs a journal holds, by plan index: where each one's line is in the file. A
 /// run's outcome is read back and parsed only when it is asked for — by the worker whose turn
 /// it is — so resuming a large suite holds 8 bytes per run of the plan, not every outcome.
-/// The runs may come from several journals (`merging`: the shards of a plan).
+/// The runs may come from several journals (`Merging`: the shards of a plan).
 public final class JournaledRuns: Sendable {
     /// No finished runs.
     public static let none = JournaledRuns(path: "", plan: nil, offsets: [], count: 0)
@@ -369,23 +369,32 @@ public final class JournaledRuns: Sendable {
         self.count = count
     }
 
-    /// The runs of several journals of `plan` (each given with its runs' offsets, by position
-    /// in `plan`, as `Journal.scan` found them), as one: 8 bytes per run of the plan. A run in
-    /// more than one journal is taken from the first that has it.
-    public static func merging(_ journals: [(path: String, offsets: [Int])], plan: RunPlan) -> JournaledRuns {
-        precondition(journals.count < 1 << 15, "too many journals")
+    /// The runs of several journals of `plan`, gathered one journal at a time (the shards of a
+    /// plan, for a merge): 8 bytes per run of the plan in all, whatever the number of journals.
+    public struct Merging {
+        let plan: RunPlan
+        var paths: [String] = []
         var locations: [Int] = []
         var count = 0
-        for (file, journal) in journals.enumerated() {
-            for (position, offset) in journal.offsets.enumerated() where offset >= 0 {
-                precondition(offset < 1 << fileShift, "journal too large")
+
+        public init(plan: RunPlan) { self.plan = plan }
+
+        /// Adds the runs of the journal at `path`, with their lines' offsets by position in the
+        /// plan (-1 for none), as `Journal.scan` found them. A run already added is kept.
+        public mutating func add(path: String, offsets: [Int]) {
+            precondition(paths.count < 1 << 15, "too many journals")
+            let file = paths.count
+            paths.append(path)
+            for (position, offset) in offsets.enumerated() where offset >= 0 {
+                precondition(offset < 1 << JournaledRuns.fileShift, "journal too large")
                 if locations.isEmpty { locations = Array(repeating: -1, count: plan.runs.count) }
                 guard locations[position] < 0 else { continue }
-                locations[position] = file << fileShift | offset
+                locations[position] = file << JournaledRuns.fileShift | offset
                 count += 1
             }
         }
-        return JournaledRuns(paths: journals.map(\.path), plan: plan, locations: locations, count: count)
+
+        public var runs: JournaledRuns { JournaledRuns(paths: paths, plan: plan, locations: locations, count: count) }
     }
 
     public var isEmpty: Bool { count == 0 }
