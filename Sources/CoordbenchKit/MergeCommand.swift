@@ -1,9 +1,7 @@
 import ArgumentParser
-import Dispatch
 import Experiments
 import Foundation
 import Reporting
-import Synchronization
 
 struct MergeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -55,12 +53,7 @@ struct MergeCommand: ParsableCommand {
 
     func merge() throws {
         let started = Date()
-        let (jobs, gitDone) = (self.jobs, DispatchGroup())
-        let provenance = Mutex<Manifest.Provenance?>(nil)
-        DispatchQueue.global().async(group: gitDone) {
-            let found = Provenance.current(jobs: jobs, started: started)
-            provenance.withLock { $0 = found }
-        }
+        let provenance = Provenance.finding(jobs: jobs, started: started)
 
         // The records: each folder a shard of the same plan, each shard once.
         var folders: [Folder] = []
@@ -201,19 +194,13 @@ struct MergeCommand: ParsableCommand {
         let folder = try OutputFolder.acquire(out)
         defer { folder.release() }
         let written = try Pipeline.write(
-            plan: plan, manifest: manifest, to: out, jobs: jobs, done: done,
-            provenance: {
-                gitDone.wait()
-                return provenance.withLock { $0 }!
-            })
+            plan: plan, manifest: manifest, to: out, jobs: jobs, done: done, provenance: provenance)
         if !quiet {
             let seconds = String(format: "%.2f", Date().timeIntervalSince(started))
             let cpu = folders.map(\.record.cpuSeconds).reduce(0, +)
             print("merged \(folders.count) shard\(folders.count == 1 ? "" : "s") of \(count): \(grouped(written.runs)) runs "
                   + "(\(String(format: "%.1f", cpu)) CPU s in the shards) in \(seconds) s")
-            print("report: \((out as NSString).appendingPathComponent("report.md"))")
-            print("data:   \(out)/runs.csv, " + (written.detailFiles + ["summary.csv", "results.json", "manifest.json"])
-                .joined(separator: ", "))
+            Terminal.printFiles(of: written, in: out)
         }
     }
 

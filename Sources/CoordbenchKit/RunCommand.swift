@@ -57,27 +57,15 @@ struct RunCommand: ParsableCommand {
         // the build's identity, which the journal needs before the first run, and the
         // provenance (two git processes), awaited only when the manifest is written, after
         // the runs.
-        let (jobs, gitDone) = (self.jobs, DispatchGroup())
-        let provenance = Mutex<Manifest.Provenance?>(nil)
+        // What does not depend on the suite is found on other threads while this one reads it:
+        // the build's identity, which the journal needs before the first run, and the provenance.
         DispatchQueue.global().async { _ = BuildIdentity.current }
-        DispatchQueue.global().async(group: gitDone) {
-            let found = Provenance.current(jobs: jobs, started: started)
-            provenance.withLock { $0 = found }
-        }
-        let loaded: Suite
-        do {
-            loaded = try SuiteLoader.load(path: suite, replications: replications, seed: seed,
-                                          budget: limits.budget(jobs: jobs), registry: Session.registry)
-        } catch {
-            Terminal.report(error)
-            throw ExitCode(ExitStatus.badInput)
-        }
+        let provenance = Provenance.finding(jobs: jobs, started: started)
+        let loaded = try loadSuite()
         let plan = RunPlan(suite: loaded)
         if !quiet { Terminal.printError(loaded.estimate.summary) }
         let directory = out ?? "results/\(loaded.name)"
-        let manifest = Manifest(suite: loaded, options: Manifest.Options(seed: loaded.seed, replications: replications,
-                                                                         runTimeout: runTimeout),
-                                directory: directory, provenance: .unrecorded)
+        let manifest = self.manifest(of: loaded, directory: directory)
         let folder = try OutputFolder.acquire(directory)  // created, locked for this run, orphaned temporaries removed
         defer { folder.release() }
         let journalPath = (directory as NSString).appendingPathComponent("journal.tsv")
@@ -90,10 +78,7 @@ struct RunCommand: ParsableCommand {
         let progress = Progress(total: plan.runs.count, enabled: !quiet && Terminal.stderrIsTerminal)
         let written = try Pipeline.write(
             plan: plan, manifest: manifest, to: directory, jobs: jobs, runTimeout: runTimeout, done: done, journal: journal,
-            provenance: {
-                gitDone.wait()
-                return provenance.withLock { $0 }!
-            }) { finished, _ in progress.update(finished) }
+            provenance: provenance) { finished, _ in progress.update(finished) }
         progress.finish()
         journal.remove()
         if !quiet {
@@ -102,10 +87,25 @@ struct RunCommand: ParsableCommand {
             print("\(plan.runs.count) runs (\(loaded.entries.count) scenarios) in \(String(format: "%.2f", seconds)) s"
                   + " with \(jobs) job\(jobs == 1 ? "" : "s")"
                   + (unfinished > 0 ? "; \(unfinished) stopped before finishing their work (see report)" : ""))
-            print("report: \((directory as NSString).appendingPathComponent("report.md"))")
-            print("data:   \(directory)/runs.csv, " + (written.detailFiles + ["summary.csv", "results.json", "manifest.json"])
-                .joined(separator: ", "))
+            Terminal.printFiles(of: written, in: directory)
         }
+    }
+
+    /// The suite file, read with the options given; bad input is reported (exit 2).
+    func loadSuite() throws -> Suite {
+        do {
+            return try SuiteLoader.load(path: suite, replications: replications, seed: seed,
+                                        budget: limits.budget(jobs: jobs), registry: Session.registry)
+        } catch {
+            Terminal.report(error)
+            throw ExitCode(ExitStatus.badInput)
+        }
+    }
+
+    /// The manifest of `loaded` run with the options given, into `directory`.
+    func manifest(of loaded: Suite, directory: String) -> Manifest {
+        Manifest(suite: loaded, options: Manifest.Options(seed: loaded.seed, replications: replications, runTimeout: runTimeout),
+                 directory: directory, provenance: .unrecorded)
     }
 }
 
@@ -124,22 +124,13 @@ extension RunCommand {
             throw ExitCode(ExitStatus.badInput)
         }
         DispatchQueue.global().async { _ = BuildIdentity.current }
-        let loaded: Suite
-        do {
-            loaded = try SuiteLoader.load(path: suite, replications: replications, seed: seed,
-                                          budget: limits.budget(jobs: jobs), registry: Session.registry)
-        } catch {
-            Terminal.report(error)
-            throw ExitCode(ExitStatus.badInput)
-        }
+        let loaded = try loadSuite()
         let plan = RunPlan(suite: loaded)
         let part = RunPlan(suite: loaded, shard: shard)
         let directory = (out ?? "results/\(loaded.name)-shards/shard-{K}-of-{N}")
             .replacingOccurrences(of: "{K}", with: String(shard.index))
             .replacingOccurrences(of: "{N}", with: String(shard.count))
-        let manifest = Manifest(suite: loaded, options: Manifest.Options(seed: loaded.seed, replications: replications,
-                                                                         runTimeout: runTimeout),
-                                directory: directory, provenance: .unrecorded)
+        let manifest = self.manifest(of: loaded, directory: directory)
         // A folder that holds another shard (or a shard of other inputs) is not replaced: that
         // would lose its runs to a mistyped --out or an array submitted with other bounds.
         if let existing = try? ShardRecord.read(folder: directory),
@@ -206,6 +197,21 @@ extension Double {
 }
 
 enum Provenance {
+    /// Starts finding the provenance on another thread (it waits for two git processes) and
+    /// returns what waits for it: asked only when the manifest is written, after the runs.
+    static func finding(jobs: Int, started: Date) -> () -> Manifest.Provenance {
+        let done = DispatchGroup()
+        let found = Mutex<Manifest.Provenance?>(nil)
+        DispatchQueue.global().async(group: done) {
+            let provenance = current(jobs: jobs, started: started)
+            found.withLock { $0 = provenance }
+        }
+        return {
+            done.wait()
+            return found.withLock { $0 }!
+        }
+    }
+
     /// Where, when and how this run was made: never compared, only recorded.
     static func current(jobs: Int, started: Date) -> Manifest.Provenance {
         #if os(Linux)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Experiments
 import Foundation
+import Reporting
 
 /// Writing to the terminal: diagnostics to stderr (coloured only on a terminal), progress.
 enum Terminal {
@@ -28,6 +29,15 @@ enum Terminal {
         let count = error.diagnostics.count
         if count > maximumDiagnostics { printError("… and \(count - maximumDiagnostics) more") }
         printError("\(count) error\(count == 1 ? "" : "s") found; nothing was run or written.")
+    }
+}
+
+extension Terminal {
+    /// Where a results folder's report and data files are (after `run` and `merge`).
+    static func printFiles(of written: Pipeline.Written, in directory: String) {
+        print("report: \((directory as NSString).appendingPathComponent("report.md"))")
+        print("data:   \(directory)/runs.csv, " + (written.detailFiles + ["summary.csv", "results.json", "manifest.json"])
+            .joined(separator: ", "))
     }
 }
 

@@ -64,7 +64,7 @@ public struct RunPlan: Sendable {
     /// and identities; computed from their position like a whole plan's.
     public init(suite: Suite, shard: Shard) {
         self.suite = suite
-        self.runs = Runs(suite: suite, offset: shard.index - 1, step: shard.count)
+        self.runs = Runs(suite: suite, shard: shard)
     }
 
     /// Some of `suite`'s runs (a sample), keeping their indices and identities.
@@ -128,11 +128,10 @@ public struct RunPlan: Sendable {
         private let starts: [Int]
         private let suite: Suite?
         private let explicit: [RunSpec]
-        /// The plan indices held: `offset`, `offset + step`, … (a shard; 0 and 1 for a whole plan).
-        private let offset: Int
-        private let step: Int
+        /// The shard whose runs these are (nil: the whole plan).
+        private let shard: Shard?
 
-        init(suite: Suite, offset: Int = 0, step: Int = 1) {
+        init(suite: Suite, shard: Shard? = nil) {
             var starts = [0]
             for entry in suite.entries {
                 starts.append(starts.last! + entry.points.count * entry.replications * entry.strategies.count)
@@ -140,23 +139,21 @@ public struct RunPlan: Sendable {
             self.starts = starts
             self.suite = suite
             self.explicit = []
-            self.offset = offset
-            self.step = step
+            self.shard = shard
         }
 
         init(explicit: [RunSpec]) {
             self.starts = []
             self.suite = nil
             self.explicit = explicit
-            self.offset = 0
-            self.step = 1
+            self.shard = nil
         }
 
         public var startIndex: Int { 0 }
         public var endIndex: Int {
             guard suite != nil else { return explicit.count }
             let total = starts.last!
-            return total > offset ? (total - offset - 1) / step + 1 : 0
+            return shard?.runs(ofPlan: total) ?? total
         }
 
         /// The position among these runs of the run at plan index `planIndex`; nil when it is
@@ -171,15 +168,17 @@ public struct RunPlan: Sendable {
                 }
                 return low < explicit.count && explicit[low].index == planIndex ? low : nil
             }
-            guard planIndex >= offset, (planIndex - offset) % step == 0 else { return nil }
-            let position = (planIndex - offset) / step
+            guard planIndex >= 0 else { return nil }
+            guard let shard else { return planIndex < endIndex ? planIndex : nil }
+            guard shard.contains(planIndex: planIndex) else { return nil }
+            let position = shard.position(ofPlanIndex: planIndex)
             return position < endIndex ? position : nil
         }
 
         public subscript(local: Int) -> RunSpec {
             guard let suite else { return explicit[local] }
             precondition(local >= 0 && local < endIndex, "run index out of range")
-            let position = offset + local * step
+            let position = shard?.planIndex(ofPosition: local) ?? local
             // The last entry starting at or before `position`.
             var low = 0, high = starts.count - 2
             while low < high {
@@ -198,7 +197,7 @@ public struct RunPlan: Sendable {
         }
 
         /// Whether these are all the suite's runs, computed from it (not a sample or a shard).
-        var isWhole: Bool { suite != nil && step == 1 }
+        var isWhole: Bool { suite != nil && shard == nil }
 
         /// Whether some run of `entry` is among these runs.
         func covers(_ entry: Suite.Entry) -> Bool {

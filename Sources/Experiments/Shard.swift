@@ -24,10 +24,16 @@ public struct Shard: Sendable, Equatable, Codable {
     }
 
     /// Whether the run at plan index `planIndex` is in this shard.
-    public func contains(planIndex: Int) -> Bool { planIndex % count == index - 1 }
+    public func contains(planIndex: Int) -> Bool { Shard.index(ofPlanIndex: planIndex, count: count) == index }
 
     /// The shard that holds the run at `planIndex` when a plan is cut into `count` shards.
     public static func index(ofPlanIndex planIndex: Int, count: Int) -> Int { planIndex % count + 1 }
+
+    /// The plan index of this shard's run number `position` (0-based, in plan order).
+    public func planIndex(ofPosition position: Int) -> Int { index - 1 + position * count }
+
+    /// The position among this shard's runs of the run at `planIndex` (which it must hold).
+    public func position(ofPlanIndex planIndex: Int) -> Int { planIndex / count }
 
     /// How many of a plan's `total` runs this shard holds.
     public func runs(ofPlan total: Int) -> Int {

@@ -23,23 +23,11 @@ struct ShardMergeTests {
         return files
     }
 
+    /// Runs the executable with this process's environment less any scheduler's variables, plus `environment`.
     static func run(_ arguments: [String], environment: [String: String]) throws -> CLI.Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CLI.binary)
-        process.arguments = arguments
-        process.currentDirectoryURL = CLI.root
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SLURM_") && $0.key != "JOB_COMPLETION_INDEX" }
         env.merge(environment) { $1 }
-        process.environment = env
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CLI.Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                          stderr: String(decoding: stderr, as: UTF8.self))
+        return try CLI.run(arguments, environment: env)
     }
 
     @Test("a suite run as 1, 3 or 7 shards (any --jobs) and merged writes the bytes of one unsharded run",
